@@ -49,9 +49,13 @@ export interface LoadBalancerProvider<D, O> {
   listOwnedStacks(signal: AbortSignal): Promise<readonly StackId[]>;
 }
 
+/**
+ * One cloud, with the capabilities it implements so far. A controller names the capabilities it needs and the
+ * manager refuses to start it (one clear line) on a provider that lacks them.
+ */
 export interface CloudProvider {
   readonly name: ProviderName;
-  readonly instances: InstanceProvider;
+  readonly instances?: InstanceProvider;
   readonly routes?: RouteProvider;
   readonly l4?: LoadBalancerProvider<L4LoadBalancer, unknown>;
   readonly l7?: LoadBalancerProvider<L7LoadBalancer, unknown>;

@@ -53,6 +53,7 @@ function applyOperation(doc: JsonValue, op: Operation): JsonValue {
     case 'remove':
       return remove(doc, op.path, 'remove');
     case 'replace': {
+      if (op.path === '') return requireValue(op);
       get(doc, op.path, 'replace');
       return add(remove(doc, op.path, 'replace'), op.path, requireValue(op), true);
     }

@@ -1,0 +1,56 @@
+import type { CoreV1Api, KubernetesObject, V1Node, V1Service } from '@kubernetes/client-node';
+import type { CloudProvider } from '../../providers/provider.js';
+import type { RunConfig } from '../config/schema.js';
+import type { InformerCache } from '../kube/cache-types.js';
+import type { EventRecorder } from '../kube/event-recorder.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Plan } from '../plan.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Reconciler } from '../runtime/reconciler.js';
+
+/** The caches a controller may ask for. Only the ones some enabled controller uses are started (least privilege). */
+export interface CacheSet {
+  readonly nodes: InformerCache<V1Node>;
+  readonly services: InformerCache<V1Service>;
+}
+
+export type CacheName = keyof CacheSet;
+
+/** The provider capabilities a controller may need. */
+export type Capability = 'routes' | 'instances' | 'l4' | 'l7';
+
+export interface ControllerContext {
+  readonly config: RunConfig;
+  readonly caches: Partial<CacheSet>;
+  readonly provider: CloudProvider;
+  readonly core: CoreV1Api;
+  readonly events: EventRecorder;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly clock: Clock;
+}
+
+/** Maps one cache's events to work-queue keys. */
+export interface WatchSpec {
+  readonly cache: CacheName;
+  readonly toKeys: (object: KubernetesObject) => readonly string[];
+  /** Coalesce bursts of events into one reconcile after this window (routes use one key for all nodes). */
+  readonly coalesceMs?: number;
+}
+
+export interface ControllerParts {
+  readonly reconciler: Reconciler;
+  readonly watches: readonly WatchSpec[];
+  /** Keys to reconcile on every resync period, from the caches' current contents. */
+  resyncKeys(): readonly string[];
+  /** One observe + plan pass over everything this controller manages, for `skyway plan`; writes nothing. */
+  planAll(signal: AbortSignal): Promise<readonly Plan[]>;
+}
+
+export interface ControllerDefinition {
+  readonly name: string;
+  readonly informs: readonly CacheName[];
+  readonly requires: readonly Capability[];
+  create(context: ControllerContext): ControllerParts;
+}

@@ -1,0 +1,34 @@
+import { createAwsProvider } from '../../providers/aws/index.js';
+import type { CallAdmission } from '../../providers/cloud-call.js';
+import { createGcpProvider } from '../../providers/gcp/index.js';
+import type { CloudProvider } from '../../providers/provider.js';
+import type { RunConfig } from '../config/schema.js';
+import type { Metrics } from '../observability/metrics.js';
+import { TokenBucket } from '../runtime/token-bucket.js';
+import { systemClock } from '../runtime/clock.js';
+
+/** One token bucket per cloud service, sized by --cloud-qps / --cloud-burst. */
+function admissionPerService(qps: number, burst: number): (service: string) => CallAdmission {
+  const buckets = new Map<string, CallAdmission>();
+  return (service) => {
+    let bucket = buckets.get(service);
+    if (!bucket) {
+      bucket = new TokenBucket({ qps, burst, clock: systemClock });
+      buckets.set(service, bucket);
+    }
+    return bucket;
+  };
+}
+
+export function createProvider(config: RunConfig, metrics: Metrics): CloudProvider {
+  const admissionFor = admissionPerService(config.cloudQps, config.cloudBurst);
+  if (config.provider === 'aws') {
+    return createAwsProvider({ region: config.region ?? '', clusterName: config.clusterName, metrics, admissionFor });
+  }
+  return createGcpProvider({
+    project: config.project ?? '',
+    region: config.region ?? '',
+    clusterName: config.clusterName,
+    ...(config.gcpEndpoint ? { endpoint: config.gcpEndpoint } : {}),
+  });
+}
