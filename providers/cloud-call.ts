@@ -39,7 +39,12 @@ export function createCloudCalls(options: CloudCallsOptions): CloudCalls {
   const classify = (error: unknown, service: string, operation: string): CloudError =>
     error instanceof CloudError ? error : options.classify(error, service, operation);
 
-  async function attempt<T>(service: string, operation: string, send: Send<T>, signal?: AbortSignal): Promise<T> {
+  async function attempt<T>(
+    service: string,
+    operation: string,
+    send: Send<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     await options.admissionFor?.(service)?.acquire(signal);
     const started = now();
     let result = 'ok';

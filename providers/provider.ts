@@ -33,7 +33,10 @@ export interface RouteApplyResult {
 /** Node → instance resolution and packet forwarding. */
 export interface InstanceProvider {
   /** Batched: one or a few describe calls for all nodes; nodes that cannot be resolved are absent from the map. */
-  resolveInstances(nodes: readonly NodeIdentity[], signal: AbortSignal): Promise<ReadonlyMap<string, CloudInstance>>;
+  resolveInstances(
+    nodes: readonly NodeIdentity[],
+    signal: AbortSignal,
+  ): Promise<ReadonlyMap<string, CloudInstance>>;
   /** AWS turns source/destination checks off; GCP can only report `canIpForward`. */
   ensureForwarding(instance: CloudInstance, signal: AbortSignal): Promise<ForwardingStatus>;
 }

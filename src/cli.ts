@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from './config/load.js';
-import { CredentialsError } from './errors.js';
-import { ConfigError as KubeConfigError } from './kube/errors.js';
 import { demoCommand } from './cli/demo-command.js';
 import { planCommand } from './cli/plan-command.js';
 import { runCommand } from './cli/run-command.js';
+import { ConfigError } from './config/load.js';
+import { CredentialsError } from './errors.js';
+import { ConfigError as KubeConfigError } from './kube/errors.js';
 
 /** Exit codes: 0 done, 1 runtime failure (credentials, cloud, cluster), 2 bad configuration or usage. */
 const EXIT_FAILURE = 1;
@@ -22,7 +22,8 @@ const program = new Command('skyway')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(`skyway: ${text.replace(/^error: /, '')}`) });
 for (const command of [runCommand(), planCommand(), demoCommand()]) {
-  program.addCommand(command.exitOverride());
+  // addCommand does not pass settings down (only .command() does): one-line errors and exit codes for all.
+  program.addCommand(command.copyInheritedSettings(program));
 }
 
 try {

@@ -11,7 +11,13 @@ export type Action<D, O> =
       readonly observed: O;
       readonly changes: readonly string[];
     }
-  | { readonly op: 'replace'; readonly id: string; readonly desired: D; readonly observed: O; readonly reason: string }
+  | {
+      readonly op: 'replace';
+      readonly id: string;
+      readonly desired: D;
+      readonly observed: O;
+      readonly reason: string;
+    }
   | { readonly op: 'delete'; readonly id: string; readonly observed: O };
 
 export interface Plan<D = unknown, O = unknown> {

@@ -56,7 +56,14 @@ const CONFLICT_CODES = new Set([
 
 const TRANSIENT_CODES = new Set(['InternalError', 'InternalFailure', 'ServiceUnavailable', 'Unavailable']);
 
-const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /** ELBv2 exception names end in `Exception`; EC2 codes use dotted `.NotFound` suffixes. */
 function isNotFound(code: string): boolean {
@@ -67,7 +74,12 @@ function kindOf(error: AwsErrorShape & { readonly code?: string }): CloudErrorKi
   const code = error.name ?? '';
   const wire = error.Code ?? code;
   const status = error.$metadata?.httpStatusCode;
-  if (error.$retryable?.throttling || THROTTLING_CODES.has(code) || THROTTLING_CODES.has(wire) || status === 429) {
+  if (
+    error.$retryable?.throttling ||
+    THROTTLING_CODES.has(code) ||
+    THROTTLING_CODES.has(wire) ||
+    status === 429
+  ) {
     return 'throttled';
   }
   if (DENIED_CODES.has(code) || DENIED_CODES.has(wire) || status === 403) return 'denied';

@@ -1,7 +1,7 @@
+import type { Metrics } from '../../src/observability/metrics.js';
 import type { CallAdmission } from '../cloud-call.js';
 import { createCloudCalls } from '../cloud-call.js';
 import type { CloudProvider } from '../provider.js';
-import type { Metrics } from '../../src/observability/metrics.js';
 import { checkAwsCredentials, createAwsClients } from './client.js';
 import { classifyAwsError } from './errors.js';
 

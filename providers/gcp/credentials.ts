@@ -8,7 +8,9 @@ const COMPUTE_SCOPE = 'https://www.googleapis.com/auth/compute';
  * the real API, none for a local endpoint. Resolving it up front matters: compute's client otherwise rejects
  * unhandled inside its own initialisation and crashes the process (ENGINES.md §2).
  */
-export async function resolveGcpAuth(options: { readonly endpoint?: string }): Promise<GoogleAuth | PassThroughClient> {
+export async function resolveGcpAuth(options: {
+  readonly endpoint?: string;
+}): Promise<GoogleAuth | PassThroughClient> {
   if (options.endpoint) return new PassThroughClient();
   const auth = new GoogleAuth({ scopes: [COMPUTE_SCOPE] });
   try {

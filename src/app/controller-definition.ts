@@ -2,7 +2,6 @@ import type { CoreV1Api, KubernetesObject, V1Node, V1Service } from '@kubernetes
 import type { CloudProvider } from '../../providers/provider.js';
 import type { RunConfig } from '../config/schema.js';
 import type { InformerCache } from '../kube/cache-types.js';
-import type { EventRecorder } from '../kube/event-recorder.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Plan } from '../plan.js';
@@ -17,6 +16,11 @@ export interface CacheSet {
 
 export type CacheName = keyof CacheSet;
 
+/** Where controllers send Events; `skyway plan` passes one that drops them, so a plan writes nothing. */
+export interface EventSink {
+  event(object: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+}
+
 /** The provider capabilities a controller may need. */
 export type Capability = 'routes' | 'instances' | 'l4' | 'l7';
 
@@ -25,7 +29,7 @@ export interface ControllerContext {
   readonly caches: Partial<CacheSet>;
   readonly provider: CloudProvider;
   readonly core: CoreV1Api;
-  readonly events: EventRecorder;
+  readonly events: EventSink;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly clock: Clock;

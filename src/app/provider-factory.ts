@@ -4,8 +4,8 @@ import { createGcpProvider } from '../../providers/gcp/index.js';
 import type { CloudProvider } from '../../providers/provider.js';
 import type { RunConfig } from '../config/schema.js';
 import type { Metrics } from '../observability/metrics.js';
-import { TokenBucket } from '../runtime/token-bucket.js';
 import { systemClock } from '../runtime/clock.js';
+import { TokenBucket } from '../runtime/token-bucket.js';
 
 /** One token bucket per cloud service, sized by --cloud-qps / --cloud-burst. */
 function admissionPerService(qps: number, burst: number): (service: string) => CallAdmission {
@@ -23,7 +23,12 @@ function admissionPerService(qps: number, burst: number): (service: string) => C
 export function createProvider(config: RunConfig, metrics: Metrics): CloudProvider {
   const admissionFor = admissionPerService(config.cloudQps, config.cloudBurst);
   if (config.provider === 'aws') {
-    return createAwsProvider({ region: config.region ?? '', clusterName: config.clusterName, metrics, admissionFor });
+    return createAwsProvider({
+      region: config.region ?? '',
+      clusterName: config.clusterName,
+      metrics,
+      admissionFor,
+    });
   }
   return createGcpProvider({
     project: config.project ?? '',

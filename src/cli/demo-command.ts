@@ -3,13 +3,13 @@ import { dirname, resolve } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Command, Option } from 'commander';
 import { CONTROLLER_DEFINITIONS } from '../../controllers/index.js';
-import { createAwsProvider } from '../../providers/aws/index.js';
 import { createAwsClients } from '../../providers/aws/client.js';
-import { createCloudCalls } from '../../providers/cloud-call.js';
 import { classifyAwsError } from '../../providers/aws/errors.js';
+import { createAwsProvider } from '../../providers/aws/index.js';
+import { createCloudCalls } from '../../providers/cloud-call.js';
 import { startManager } from '../app/manager.js';
-import { ConfigError } from '../config/load.js';
 import { parseDuration } from '../config/duration.js';
+import { ConfigError } from '../config/load.js';
 import { runConfigSchema } from '../config/schema.js';
 import { startLocalApiServer } from '../local/apiserver/index.js';
 import { seedAwsCluster } from '../local/demo/aws-seed.js';
@@ -63,7 +63,9 @@ function parseDemoDuration(text: string | undefined, flag: string): number | und
 
 async function runDemo(options: DemoOptions): Promise<void> {
   if (options.provider !== 'aws') {
-    throw new ConfigError('--provider: the demo runs on aws in this build (the local GCP endpoint is not built yet)');
+    throw new ConfigError(
+      '--provider: the demo runs on aws in this build (the local GCP endpoint is not built yet)',
+    );
   }
   const durationMs = parseDemoDuration(options.duration, '--duration');
   const intervalMs = parseDemoDuration(options.interval, '--interval') ?? 2_000;
@@ -84,10 +86,18 @@ async function runDemo(options: DemoOptions): Promise<void> {
     process.env.AWS_REGION = REGION;
 
     const metrics = createMetrics({ processMetrics: true });
-    const seedCalls = createCloudCalls({ provider: 'aws', metrics: createMetrics(), classify: classifyAwsError });
+    const seedCalls = createCloudCalls({
+      provider: 'aws',
+      metrics: createMetrics(),
+      classify: classifyAwsError,
+    });
     const seedClients = createAwsClients({ region: REGION, calls: seedCalls });
     stopping.push(async () => seedClients.destroy());
-    const seeded = await seedAwsCluster(seedClients.ec2, { clusterName: options.clusterName, zones: ZONES, nodeCount: 3 });
+    const seeded = await seedAwsCluster(seedClients.ec2, {
+      clusterName: options.clusterName,
+      zones: ZONES,
+      nodeCount: 3,
+    });
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(apiServer.kubeconfigYaml());
     const core = kubeConfig.makeApiClient(CoreV1Api);
@@ -115,17 +125,29 @@ async function runDemo(options: DemoOptions): Promise<void> {
     });
     const logger = createLogger({ level: config.logLevel as LogLevel, destination: process.stderr });
     const provider = createAwsProvider({ region: REGION, clusterName: options.clusterName, metrics });
-    const manager = await startManager({ config, kubeConfig, provider, definitions: CONTROLLER_DEFINITIONS, logger, metrics });
+    const manager = await startManager({
+      config,
+      kubeConfig,
+      provider,
+      definitions: CONTROLLER_DEFINITIONS,
+      logger,
+      metrics,
+    });
     stopping.push(() => manager.stop());
 
     print('Skyway demo: a local Kubernetes API server and moto_server (the AWS engine behind LocalStack).');
     print(`  kubeconfig:   ${kubeconfigPath}    (kubectl --kubeconfig ${kubeconfigPath} get nodes,svc)`);
-    print(`  AWS endpoint: ${moto.endpoint}    (aws --endpoint-url ${moto.endpoint} ec2 describe-route-tables)`);
-    if (options.envOut) print(`  env file:     ${resolve(options.envOut)}    (source it in another terminal)`);
+    print(
+      `  AWS endpoint: ${moto.endpoint}    (aws --endpoint-url ${moto.endpoint} ec2 describe-route-tables)`,
+    );
+    if (options.envOut)
+      print(`  env file:     ${resolve(options.envOut)}    (source it in another terminal)`);
     if (manager.metricsUrl) print(`  metrics:      ${manager.metricsUrl}/metrics`);
     if (manager.healthUrl) print(`  health:       ${manager.healthUrl}/readyz`);
     const running = CONTROLLER_DEFINITIONS.map((definition) => definition.name).join(', ');
-    print(`  controllers:  ${running || 'none in this build yet (routes, nodes and services arrive with their issues)'}`);
+    print(
+      `  controllers:  ${running || 'none in this build yet (routes, nodes and services arrive with their issues)'}`,
+    );
     print('Press Ctrl-C to stop everything.');
 
     const stop = waitForStopSignal(durationMs);
@@ -154,12 +176,25 @@ async function runDemo(options: DemoOptions): Promise<void> {
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('Run Skyway against a local Kubernetes API server and a local AWS (moto_server), and watch it converge')
+    .description(
+      'Run Skyway against a local Kubernetes API server and a local AWS (moto_server), and watch it converge',
+    )
     .addOption(new Option('--provider <aws>', 'cloud to emulate').default('aws'))
     .addOption(new Option('--cluster-name <name>', 'cluster name').default('demo'))
-    .addOption(new Option('--kubeconfig-out <path>', 'where to write the demo kubeconfig').default('.skyway/demo/kubeconfig'))
-    .addOption(new Option('--env-out <file>', 'write shell exports (KUBECONFIG, AWS_ENDPOINT_URL, …) for a second terminal'))
-    .addOption(new Option('--duration <duration>', 'stop by itself after this long (default: run until Ctrl-C)'))
+    .addOption(
+      new Option('--kubeconfig-out <path>', 'where to write the demo kubeconfig').default(
+        '.skyway/demo/kubeconfig',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--env-out <file>',
+        'write shell exports (KUBECONFIG, AWS_ENDPOINT_URL, …) for a second terminal',
+      ),
+    )
+    .addOption(
+      new Option('--duration <duration>', 'stop by itself after this long (default: run until Ctrl-C)'),
+    )
     .addOption(new Option('--interval <duration>', 'how often to look at the state').default('2s'))
     .addOption(new Option('--log-level <level>', 'controller log level (logs go to stderr)').default('warn'))
     .action(async (options: DemoOptions) => runDemo(options));

@@ -12,7 +12,9 @@ export function addRunOptions(command: Command): Command {
       new Option(`--${spec.flag} ${value}`, `${spec.description}${defaultText} [env ${envName(spec.flag)}]`),
     );
   }
-  command.addOption(new Option('--config <file>', 'YAML file with the same options, camelCase keys [env SKYWAY_CONFIG]'));
+  command.addOption(
+    new Option('--config <file>', 'YAML file with the same options, camelCase keys [env SKYWAY_CONFIG]'),
+  );
   return command;
 }
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { CONTROLLER_DEFINITIONS, availableControllerNames } from '../../controllers/index.js';
+import { availableControllerNames, CONTROLLER_DEFINITIONS } from '../../controllers/index.js';
 import { startManager } from '../app/manager.js';
 import { createProvider } from '../app/provider-factory.js';
 import { loadKubeConfig } from '../kube/kubeconfig.js';
@@ -12,22 +12,24 @@ import { waitForStopSignal } from './signals.js';
 export const EXIT_LOST_LEADERSHIP = 3;
 
 export function runCommand(): Command {
-  return addRunOptions(new Command('run').description('Run the controllers against a cluster and a cloud')).action(
-    async (options: Record<string, unknown>) => {
-      const config = resolveRunConfig(options, availableControllerNames());
-      const logger = createLogger({ level: config.logLevel });
-      const metrics = createMetrics({ processMetrics: true });
-      const kubeConfig = loadKubeConfig(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {});
-      const provider = createProvider(config, metrics);
-      await provider.checkCredentials(AbortSignal.timeout(30_000));
-      const definitions = CONTROLLER_DEFINITIONS.filter((definition) => config.controllers.includes(definition.name));
-      const manager = await startManager({ config, kubeConfig, provider, definitions, logger, metrics });
-      const stop = waitForStopSignal();
-      const outcome = await Promise.race([stop.stopped.then((signal) => ({ reason: signal })), manager.done]);
-      logger.info({ reason: outcome.reason }, 'shutting down');
-      await manager.stop();
-      provider.close();
-      if (outcome.reason === 'lost leadership') process.exitCode = EXIT_LOST_LEADERSHIP;
-    },
-  );
+  return addRunOptions(
+    new Command('run').description('Run the controllers against a cluster and a cloud'),
+  ).action(async (options: Record<string, unknown>) => {
+    const config = resolveRunConfig(options, availableControllerNames());
+    const logger = createLogger({ level: config.logLevel });
+    const metrics = createMetrics({ processMetrics: true });
+    const kubeConfig = loadKubeConfig(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {});
+    const provider = createProvider(config, metrics);
+    await provider.checkCredentials(AbortSignal.timeout(30_000));
+    const definitions = CONTROLLER_DEFINITIONS.filter((definition) =>
+      config.controllers.includes(definition.name),
+    );
+    const manager = await startManager({ config, kubeConfig, provider, definitions, logger, metrics });
+    const stop = waitForStopSignal();
+    const outcome = await Promise.race([stop.stopped.then((signal) => ({ reason: signal })), manager.done]);
+    logger.info({ reason: outcome.reason }, 'shutting down');
+    await manager.stop();
+    provider.close();
+    if (outcome.reason === 'lost leadership') process.exitCode = EXIT_LOST_LEADERSHIP;
+  });
 }

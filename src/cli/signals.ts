@@ -13,7 +13,8 @@ export function waitForStopSignal(limitMs?: number): StopSignal {
   const onSignal = (signal: NodeJS.Signals) => resolveStopped(signal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const limit = limitMs === undefined ? undefined : setTimeout(() => resolveStopped('duration elapsed'), limitMs);
+  const limit =
+    limitMs === undefined ? undefined : setTimeout(() => resolveStopped('duration elapsed'), limitMs);
   void stopped.then(() => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

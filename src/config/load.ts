@@ -38,7 +38,9 @@ function readConfigFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`--config: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new ConfigError(
+      `--config: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -72,7 +74,8 @@ export function loadRunConfig(sources: ConfigSources): RunConfig {
   if (merged.leaderElectNamespace === undefined && sources.env.POD_NAMESPACE) {
     merged.leaderElectNamespace = sources.env.POD_NAMESPACE;
   }
-  if (typeof merged.clusterCidr === 'string') merged.clusterCidr = merged.clusterCidr.split(',').map((s) => s.trim());
+  if (typeof merged.clusterCidr === 'string')
+    merged.clusterCidr = merged.clusterCidr.split(',').map((s) => s.trim());
   const result = runConfigSchema(sources.availableControllers).safeParse(merged);
   if (!result.success) throw new ConfigError(firstIssue(result.error));
   return result.data;

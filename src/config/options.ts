@@ -19,20 +19,28 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     key: 'clusterName',
     flag: 'cluster-name',
     valueName: 'name',
-    description: 'Cluster name, used in the kubernetes.io/cluster/<name> ownership tag and GCP name prefixes.',
+    description:
+      'Cluster name, used in the kubernetes.io/cluster/<name> ownership tag and GCP name prefixes.',
   },
   {
     key: 'region',
     flag: 'region',
     valueName: 'region',
-    description: 'Cloud region (AWS: else AWS_REGION / AWS_DEFAULT_REGION; GCP: the region of regional resources).',
+    description:
+      'Cloud region (AWS: else AWS_REGION / AWS_DEFAULT_REGION; GCP: the region of regional resources).',
   },
-  { key: 'project', flag: 'project', valueName: 'id', description: 'GCP project id (required with --provider gcp).' },
+  {
+    key: 'project',
+    flag: 'project',
+    valueName: 'id',
+    description: 'GCP project id (required with --provider gcp).',
+  },
   {
     key: 'kubeconfig',
     flag: 'kubeconfig',
     valueName: 'path',
-    description: 'Kubeconfig file; else KUBECONFIG, else the in-cluster service account, else ~/.kube/config.',
+    description:
+      'Kubeconfig file; else KUBECONFIG, else the in-cluster service account, else ~/.kube/config.',
   },
   {
     key: 'controllers',
@@ -61,7 +69,13 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     description: 'Namespace of the Lease.',
     defaultText: '$POD_NAMESPACE, else kube-system',
   },
-  { key: 'leaderElectName', flag: 'leader-elect-name', valueName: 'name', description: 'Lease name.', defaultText: 'skyway' },
+  {
+    key: 'leaderElectName',
+    flag: 'leader-elect-name',
+    valueName: 'name',
+    description: 'Lease name.',
+    defaultText: 'skyway',
+  },
   {
     key: 'leaderElectLeaseDuration',
     flag: 'leader-elect-lease-duration',

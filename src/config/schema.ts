@@ -12,17 +12,22 @@ const durationMs = z.string().transform((text, ctx) => {
   return ms;
 });
 
-const commaList = z.union([z.string(), z.array(z.string())]).transform((value) =>
-  (Array.isArray(value) ? value : value.split(','))
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0),
-);
+const commaList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) =>
+    (Array.isArray(value) ? value : value.split(','))
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
 
-const booleanText = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((value) => value === true || value === 'true');
+const booleanText = z
+  .union([z.boolean(), z.enum(['true', 'false'])])
+  .transform((value) => value === true || value === 'true');
 
 function integer(min: number, max: number) {
   return z.union([z.number(), z.string()]).transform((value, ctx) => {
-    const parsed = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    const parsed =
+      typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
     if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
       ctx.addIssue({ code: 'custom', message: `must be an integer from ${min} to ${max}, got "${value}"` });
       return z.NEVER;
@@ -35,7 +40,10 @@ function positiveNumber(max: number) {
   return z.union([z.number(), z.string()]).transform((value, ctx) => {
     const parsed = Number(value);
     if (!Number.isFinite(parsed) || parsed <= 0 || parsed > max) {
-      ctx.addIssue({ code: 'custom', message: `must be a number above 0 and at most ${max}, got "${value}"` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a number above 0 and at most ${max}, got "${value}"`,
+      });
       return z.NEVER;
     }
     return parsed;
@@ -65,7 +73,10 @@ const cidr = z.string().transform((text, ctx) => {
         : ipaddr.IPv6.networkAddressFromCIDR(text).toString();
     return `${network}/${prefix}`;
   } catch {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a CIDR (e.g. 10.244.0.0/16 or fd00:10:244::/56)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" is not a CIDR (e.g. 10.244.0.0/16 or fd00:10:244::/56)`,
+    });
     return z.NEVER;
   }
 });
@@ -73,7 +84,10 @@ const cidr = z.string().transform((text, ctx) => {
 /** A DNS-1123 label, so the name is safe in AWS tags and GCP resource names alike. */
 const clusterName = z
   .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and "-" (at most 63), like a DNS label');
+  .regex(
+    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    'must be lower-case letters, digits and "-" (at most 63), like a DNS label',
+  );
 
 export function runConfigSchema(availableControllers: readonly string[]) {
   return z
@@ -83,18 +97,16 @@ export function runConfigSchema(availableControllers: readonly string[]) {
       region: z.string().min(1).optional(),
       project: z.string().min(1).optional(),
       kubeconfig: z.string().min(1).optional(),
-      controllers: commaList
-        .default([...availableControllers])
-        .superRefine((names, ctx) => {
-          for (const name of names) {
-            if (!availableControllers.includes(name)) {
-              ctx.addIssue({
-                code: 'custom',
-                message: `unknown controller "${name}" (this build has: ${availableControllers.join(', ') || 'none yet'})`,
-              });
-            }
+      controllers: commaList.default([...availableControllers]).superRefine((names, ctx) => {
+        for (const name of names) {
+          if (!availableControllers.includes(name)) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `unknown controller "${name}" (this build has: ${availableControllers.join(', ') || 'none yet'})`,
+            });
           }
-        }),
+        }
+      }),
       clusterCidr: z.array(cidr).default([]),
       leaderElect: booleanText.default(true),
       leaderElectNamespace: z.string().min(1).default('kube-system'),
@@ -129,7 +141,11 @@ export function runConfigSchema(availableControllers: readonly string[]) {
         });
       }
       if (config.controllers.includes('routes') && config.clusterCidr.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['clusterCidr'], message: 'required when the routes controller runs' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clusterCidr'],
+          message: 'required when the routes controller runs',
+        });
       }
       if (config.leaderElectRenewDeadline >= config.leaderElectLeaseDuration) {
         ctx.addIssue({

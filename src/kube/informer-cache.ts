@@ -43,7 +43,9 @@ export interface InformerCacheOptions<T extends KubernetesObject> {
  * An InformerCache on client-node's ListWatch. ListWatch already relists on 410 Gone and reconnects when a watch
  * ends; on any other error it emits `error` and stops for good, so this restarts it with exponential backoff.
  */
-export function createInformerCache<T extends KubernetesObject>(options: InformerCacheOptions<T>): InformerCache<T> {
+export function createInformerCache<T extends KubernetesObject>(
+  options: InformerCacheOptions<T>,
+): InformerCache<T> {
   return new ListWatchCache(options);
 }
 
@@ -131,7 +133,9 @@ class ListWatchCache<T extends KubernetesObject> implements InformerCache<T> {
     this.cancelRestart = undefined;
     this.stopController.abort();
     void this.listWatch.stop();
-    if (!this.synced) this.starting?.reject(new Error(`${this.resource} informer stopped before its first list`));
+    if (!this.synced) {
+      this.starting?.reject(new Error(`${this.resource} informer stopped before its first list`));
+    }
     this.starting = undefined;
   }
 

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { isIPv6 } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ConfigError } from './errors.js';
 
@@ -77,8 +76,12 @@ function loadFiles(files: readonly string[], source: string): KubeConfig {
     } catch (error) {
       throw new ConfigError(`${source}: cannot load ${file}: ${(error as Error).message}`, { cause: error });
     }
-    for (const cluster of one.clusters ?? []) if (!merged.getCluster(cluster.name)) merged.addCluster(cluster);
-    for (const user of one.users ?? []) if (!merged.getUser(user.name)) merged.addUser(user);
+    for (const cluster of one.clusters ?? []) {
+      if (!merged.getCluster(cluster.name)) merged.addCluster(cluster);
+    }
+    for (const user of one.users ?? []) {
+      if (!merged.getUser(user.name)) merged.addUser(user);
+    }
     for (const context of one.contexts ?? []) {
       if (!merged.getContextObject(context.name)) merged.addContext(context);
     }
@@ -90,9 +93,13 @@ function loadFiles(files: readonly string[], source: string): KubeConfig {
 function checked(kubeConfig: KubeConfig, source: string): KubeConfig {
   if (!kubeConfig.currentContext) throw new ConfigError(`${source}: no current-context`);
   const context = kubeConfig.getContextObject(kubeConfig.currentContext);
-  if (!context) throw new ConfigError(`${source}: current-context "${kubeConfig.currentContext}" is not defined`);
+  if (!context) {
+    throw new ConfigError(`${source}: current-context "${kubeConfig.currentContext}" is not defined`);
+  }
   if (!kubeConfig.getCurrentCluster()) {
-    throw new ConfigError(`${source}: context "${context.name}" names an undefined cluster "${context.cluster}"`);
+    throw new ConfigError(
+      `${source}: context "${context.name}" names an undefined cluster "${context.cluster}"`,
+    );
   }
   return kubeConfig;
 }
@@ -114,7 +121,12 @@ function loadInCluster(
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
     clusters: [
-      { name: 'in-cluster', server: `https://${isIPv6(host) ? `[${host}]` : host}:${port}`, caFile, skipTLSVerify: false },
+      {
+        name: 'in-cluster',
+        server: `https://${isIPv6(host) ? `[${host}]` : host}:${port}`,
+        caFile,
+        skipTLSVerify: false,
+      },
     ],
     // The token file, not its contents: bound service-account tokens rotate and client-node re-reads the file.
     users: [{ name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile } } }],

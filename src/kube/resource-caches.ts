@@ -9,7 +9,10 @@ export type ResourceCacheOptions = Pick<
   'labelSelector' | 'fieldSelector' | 'clock' | 'logger' | 'restartBackoff'
 >;
 
-export function createNodeCache(kubeConfig: KubeConfig, options: ResourceCacheOptions = {}): InformerCache<V1Node> {
+export function createNodeCache(
+  kubeConfig: KubeConfig,
+  options: ResourceCacheOptions = {},
+): InformerCache<V1Node> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   return createInformerCache<V1Node>({
     ...options,

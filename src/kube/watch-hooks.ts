@@ -28,16 +28,25 @@ export class HookedWatch extends Watch {
     // biome-ignore lint/suspicious/noExplicitAny: the signature of the method we override.
     done: (err: any) => void,
   ): Promise<AbortController> {
-    if (!this.hooks.beforeWatch()) {
-      const aborted = new AbortController();
-      aborted.abort();
-      return aborted;
+    if (!this.hooks.beforeWatch()) return abortedController();
+    try {
+      return await super.watch(
+        path,
+        queryParams,
+        (phase, object, watchObject) => callback(phase, this.hooks.onEvent(phase, object), watchObject),
+        done,
+      );
+    } catch (error) {
+      // Watch throws (rather than calling done) when authentication fails, e.g. an unreadable token file. On a
+      // reconnect nobody awaits that promise, so it would be an unhandled rejection; report it as a watch error.
+      done(error);
+      return abortedController();
     }
-    return super.watch(
-      path,
-      queryParams,
-      (phase, object, watchObject) => callback(phase, this.hooks.onEvent(phase, object), watchObject),
-      done,
-    );
   }
+}
+
+function abortedController(): AbortController {
+  const controller = new AbortController();
+  controller.abort();
+  return controller;
 }

@@ -57,7 +57,8 @@ export function startMetricsServer(address: ListenAddress, metrics: Metrics): Pr
 export function startHealthServer(address: ListenAddress, health: HealthRegistry): Promise<ListeningServer> {
   return listen(address, (request, response) => {
     const path = pathOf(request);
-    const report = path === '/healthz' ? health.liveness() : path === '/readyz' ? health.readiness() : undefined;
+    const report =
+      path === '/healthz' ? health.liveness() : path === '/readyz' ? health.readiness() : undefined;
     if (!report) return notFound(response);
     response.statusCode = report.ok ? 200 : 503;
     response.setHeader('content-type', 'text/plain; charset=utf-8');

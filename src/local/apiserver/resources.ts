@@ -78,6 +78,27 @@ export const RESOURCES: readonly ResourceType[] = [
   }),
   resource({
     group: '',
+    kind: 'Pod',
+    plural: 'pods',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
+    hasStatus: true,
+    returnDeletedObject: true,
+    // Served because `kubectl describe node` lists the pods on the node; no controller here runs them.
+    selectableFields: {
+      'spec.nodeName': field('spec.nodeName'),
+      'spec.restartPolicy': field('spec.restartPolicy'),
+      'spec.schedulerName': field('spec.schedulerName'),
+      'spec.serviceAccountName': field('spec.serviceAccountName'),
+      'spec.hostNetwork': (obj) => stringAt(obj, 'spec.hostNetwork') || 'false',
+      'status.phase': field('status.phase'),
+      'status.podIP': field('status.podIP'),
+      'status.nominatedNodeName': field('status.nominatedNodeName'),
+    },
+  }),
+  resource({
+    group: '',
     kind: 'Endpoints',
     plural: 'endpoints',
     singular: 'endpoints',

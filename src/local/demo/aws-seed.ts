@@ -43,7 +43,9 @@ export async function seedAwsCluster(ec2: EC2Client, options: AwsSeedOptions): P
   const vpc = await ec2.send(
     new CreateVpcCommand({
       CidrBlock: '10.0.0.0/16',
-      TagSpecifications: [{ ResourceType: 'vpc', Tags: [clusterTag, { Key: 'Name', Value: options.clusterName }] }],
+      TagSpecifications: [
+        { ResourceType: 'vpc', Tags: [clusterTag, { Key: 'Name', Value: options.clusterName }] },
+      ],
     }),
   );
   const vpcId = vpc.Vpc?.VpcId ?? '';
@@ -93,7 +95,10 @@ export async function seedAwsCluster(ec2: EC2Client, options: AwsSeedOptions): P
         SubnetId: subnetIds[zoneIndex],
         PrivateIpAddress: privateIp,
         TagSpecifications: [
-          { ResourceType: 'instance', Tags: [clusterTag, { Key: 'Name', Value: `${options.clusterName}-node-${index}` }] },
+          {
+            ResourceType: 'instance',
+            Tags: [clusterTag, { Key: 'Name', Value: `${options.clusterName}-node-${index}` }],
+          },
         ],
       }),
     );

@@ -48,7 +48,10 @@ describe('loadRunConfig', () => {
   it('layers flags over env over the config file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'skyway-config-'));
     const file = join(dir, 'skyway.yaml');
-    writeFileSync(file, 'provider: aws\nclusterName: from-file\nregion: eu-west-1\nconcurrency: 3\nlogLevel: debug\n');
+    writeFileSync(
+      file,
+      'provider: aws\nclusterName: from-file\nregion: eu-west-1\nconcurrency: 3\nlogLevel: debug\n',
+    );
     const config = load(
       { clusterCidr: '10.0.0.0/8', logLevel: 'warn' },
       { SKYWAY_CLUSTER_NAME: 'from-env', SKYWAY_LOG_LEVEL: 'error' },

@@ -1,0 +1,50 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
+import type { CloudProvider } from '../../providers/provider.js';
+import type { RunConfig } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Plan } from '../plan.js';
+import { systemClock } from '../runtime/clock.js';
+import { cacheList, createCaches } from './caches.js';
+import type { ControllerDefinition, EventSink } from './controller-definition.js';
+
+export interface PlanOnceOptions {
+  readonly config: RunConfig;
+  readonly kubeConfig: KubeConfig;
+  readonly provider: CloudProvider;
+  readonly definitions: readonly ControllerDefinition[];
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/** `skyway plan`: sync the caches once, then one observe + plan pass per controller. Nothing is written. */
+export async function collectPlans(
+  options: PlanOnceOptions,
+): Promise<readonly { readonly controller: string; readonly plan: Plan }[]> {
+  const { config, kubeConfig, provider, definitions, logger, metrics } = options;
+  const caches = createCaches(kubeConfig, definitions, logger);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const events: EventSink = { event: () => undefined };
+  try {
+    await Promise.all(cacheList(caches).map((cache) => cache.start()));
+    const signal = AbortSignal.timeout(120_000);
+    const results: { controller: string; plan: Plan }[] = [];
+    for (const definition of definitions) {
+      const parts = definition.create({
+        config,
+        caches,
+        provider,
+        core,
+        events,
+        logger,
+        metrics,
+        clock: systemClock,
+      });
+      for (const plan of await parts.planAll(signal)) results.push({ controller: definition.name, plan });
+    }
+    return results;
+  } finally {
+    for (const cache of cacheList(caches)) cache.stop();
+  }
+}
