@@ -46,8 +46,6 @@ export interface WatchSpec {
 export interface ControllerParts {
   readonly reconciler: Reconciler;
   readonly watches: readonly WatchSpec[];
-  /** Keys to reconcile on every resync period, from the caches' current contents. */
-  resyncKeys(): readonly string[];
   /** One observe + plan pass over everything this controller manages, for `skyway plan`; writes nothing. */
   planAll(signal: AbortSignal): Promise<readonly Plan[]>;
 }

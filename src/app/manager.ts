@@ -100,7 +100,6 @@ export async function startManager(options: ManagerOptions): Promise<RunningMana
       reconciler: parts.reconciler,
       concurrency: config.concurrency,
       resyncPeriodMs: config.resyncPeriod,
-      resyncKeys: () => parts.resyncKeys(),
       metrics,
       logger,
       clock,
@@ -126,17 +125,24 @@ export async function startManager(options: ManagerOptions): Promise<RunningMana
   });
   const startControllers = (signal: AbortSignal) => {
     leading = true;
-    metrics.leader.set(1);
     logger.info(
       { identity, controllers: definitions.map((definition) => definition.name) },
       'started leading',
     );
     for (const controller of controllers) controller.start(signal);
   };
-  const stopControllers = () => {
-    controllersStopped ??= Promise.all(controllers.map((controller) => controller.stop())).then(
-      () => undefined,
-    );
+  // After a lost lease, in-flight reconciles get only part of the time left before another replica may take
+  // over (leaseDuration - renewDeadline), then their signals abort; a graceful stop drains for the default 30 s.
+  const lostLeaseDrainMs = Math.max(
+    0,
+    Math.floor((config.leaderElectLeaseDuration - config.leaderElectRenewDeadline) / 2),
+  );
+  const stopControllers = (drainTimeoutMs?: number) => {
+    controllersStopped ??= Promise.all(
+      controllers.map((controller) =>
+        controller.stop(drainTimeoutMs === undefined ? {} : { drainTimeoutMs }),
+      ),
+    ).then(() => undefined);
     return controllersStopped;
   };
 
@@ -158,8 +164,7 @@ export async function startManager(options: ManagerOptions): Promise<RunningMana
       onStoppedLeading: () => {
         const wasLeading = leading;
         leading = false;
-        metrics.leader.set(0);
-        void stopControllers().then(() => {
+        void stopControllers(lostLeaseDrainMs).then(() => {
           if (wasLeading && !runAbort.signal.aborted) {
             logger.error({ identity }, 'lost leadership: stopped reconciling');
             resolveDone({ reason: 'lost leadership' });
@@ -169,6 +174,8 @@ export async function startManager(options: ManagerOptions): Promise<RunningMana
     });
     void elector.run(runAbort.signal);
   } else {
+    // Without an elector nobody else sets the gauge: this replica always leads.
+    metrics.leader.set(1);
     startControllers(runAbort.signal);
   }
 
@@ -183,8 +190,8 @@ export async function startManager(options: ManagerOptions): Promise<RunningMana
       stopping ??= (async () => {
         await stopControllers();
         leading = false;
-        metrics.leader.set(0);
         if (elector) await elector.release();
+        else metrics.leader.set(0);
         runAbort.abort(new Error('manager stopped'));
         for (const cache of cacheList(caches)) cache.stop();
         await events.flush();

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { badRequest } from './api-errors.js';
+import { badRequest, unsupportedMediaType } from './api-errors.js';
 import type { JsonValue } from './json.js';
 
 /** Reading request bodies and writing JSON replies, with the limits and headers of the real server. */
@@ -26,6 +26,9 @@ export function mediaType(header: string | undefined): string {
 /** Decodes a body as JSON, or YAML when the client says so; undefined for an empty body. */
 export function decodeBody(text: string, contentType: string): JsonValue | undefined {
   if (text.trim() === '') return undefined;
+  if (contentType !== '' && contentType !== 'application/json' && contentType !== 'application/yaml') {
+    throw unsupportedMediaType(contentType, ['application/json', 'application/yaml']);
+  }
   try {
     if (contentType === 'application/yaml') return parseYaml(text) as JsonValue;
     return JSON.parse(text) as JsonValue;
