@@ -15,6 +15,16 @@ export interface CloudCallsOptions {
   readonly admissionFor?: (service: string) => CallAdmission | undefined;
   /** Monotonic milliseconds; defaults to performance.now. */
   readonly now?: () => number;
+  /** Told every attempt's outcome, e.g. to show a denied or throttled API in /readyz. */
+  readonly onOutcome?: (outcome: CallOutcome) => void;
+}
+
+export interface CallOutcome {
+  readonly service: string;
+  readonly operation: string;
+  /** `ok`, or the failure's CloudError kind. */
+  readonly result: string;
+  readonly error?: CloudError;
 }
 
 type Send<T> = () => Promise<T>;
@@ -47,16 +57,18 @@ export function createCloudCalls(options: CloudCallsOptions): CloudCalls {
   ): Promise<T> {
     await options.admissionFor?.(service)?.acquire(signal);
     const started = now();
-    let result = 'ok';
+    let failure: CloudError | undefined;
     try {
       return await send();
     } catch (error) {
-      result = classify(error, service, operation).kind;
+      failure = classify(error, service, operation);
       throw error;
     } finally {
       const labels = { provider: options.provider, service, operation };
+      const result = failure?.kind ?? 'ok';
       options.metrics.cloudApiCalls.inc({ ...labels, result });
       options.metrics.cloudApiDuration.observe(labels, (now() - started) / 1000);
+      options.onOutcome?.({ service, operation, result, ...(failure ? { error: failure } : {}) });
     }
   }
 

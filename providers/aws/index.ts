@@ -1,5 +1,5 @@
 import type { Metrics } from '../../src/observability/metrics.js';
-import type { CallAdmission } from '../cloud-call.js';
+import type { CallAdmission, CallOutcome } from '../cloud-call.js';
 import { createCloudCalls } from '../cloud-call.js';
 import type { CloudProvider } from '../provider.js';
 import { checkAwsCredentials, createAwsClients } from './client.js';
@@ -10,6 +10,7 @@ export interface AwsProviderOptions {
   readonly clusterName: string;
   readonly metrics: Metrics;
   readonly admissionFor?: (service: string) => CallAdmission | undefined;
+  readonly onOutcome?: (outcome: CallOutcome) => void;
 }
 
 /**
@@ -22,6 +23,7 @@ export function createAwsProvider(options: AwsProviderOptions): CloudProvider {
     metrics: options.metrics,
     classify: classifyAwsError,
     ...(options.admissionFor ? { admissionFor: options.admissionFor } : {}),
+    ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
   });
   const clients = createAwsClients({ region: options.region, calls });
   return {

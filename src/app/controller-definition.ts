@@ -4,6 +4,7 @@ import type { RunConfig } from '../config/schema.js';
 import type { InformerCache } from '../kube/cache-types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { ProblemBoard } from '../observability/problem-board.js';
 import type { Plan } from '../plan.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Reconciler } from '../runtime/reconciler.js';
@@ -33,6 +34,8 @@ export interface ControllerContext {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly clock: Clock;
+  /** Account-wide trouble to show in /readyz without failing it (no route table found, …). */
+  readonly problems: ProblemBoard;
 }
 
 /** Maps one cache's events to work-queue keys. */

@@ -8,6 +8,7 @@ import { EventRecorder } from '../kube/event-recorder.js';
 import { HealthRegistry } from '../observability/health.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { ProblemBoard } from '../observability/problem-board.js';
 import { type ListeningServer, startHealthServer, startMetricsServer } from '../observability/server.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
 import { Controller } from '../runtime/controller.js';
@@ -24,6 +25,8 @@ export interface ManagerOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly clock?: Clock;
+  /** Shown as /readyz warnings: the provider's account-wide failures and the controllers' problems. */
+  readonly problems?: ProblemBoard;
   /** Leader-election identity and Event reportingInstance; default hostname + random suffix. */
   readonly identity?: string;
 }
@@ -78,6 +81,12 @@ export async function startManager(options: ManagerOptions): Promise<RunningMana
         : { ok: false, detail: `waiting for ${waiting.join(', ') || 'caches'}` };
     },
   });
+  const problems = options.problems ?? new ProblemBoard();
+  health.addReadiness({
+    name: 'cloud-and-controllers',
+    gatesReadiness: false,
+    check: () => problems.check(),
+  });
 
   const servers: ListeningServer[] = [];
   if (config.metricsAddr) servers.push(await startMetricsServer(config.metricsAddr, metrics));
@@ -93,7 +102,17 @@ export async function startManager(options: ManagerOptions): Promise<RunningMana
   cacheSyncState.synced = true;
   logger.info({ caches: cacheList(caches).map((cache) => cache.resource) }, 'caches synced');
 
-  const context: ControllerContext = { config, caches, provider, core, events, logger, metrics, clock };
+  const context: ControllerContext = {
+    config,
+    caches,
+    provider,
+    core,
+    events,
+    logger,
+    metrics,
+    clock,
+    problems,
+  };
   const controllers = definitions.map((definition) => {
     const parts = definition.create(context);
     const controller = new Controller({

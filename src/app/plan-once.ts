@@ -4,6 +4,7 @@ import type { CloudProvider } from '../../providers/provider.js';
 import type { RunConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { ProblemBoard } from '../observability/problem-board.js';
 import type { Plan } from '../plan.js';
 import { systemClock } from '../runtime/clock.js';
 import { cacheList, createCaches } from './caches.js';
@@ -40,6 +41,7 @@ export async function collectPlans(
         logger,
         metrics,
         clock: systemClock,
+        problems: new ProblemBoard(),
       });
       for (const plan of await parts.planAll(signal)) results.push({ controller: definition.name, plan });
     }

@@ -1,9 +1,11 @@
 import { createAwsProvider } from '../../providers/aws/index.js';
 import type { CallAdmission } from '../../providers/cloud-call.js';
+import { reportCloudOutcomes } from '../../providers/cloud-health.js';
 import { createGcpProvider } from '../../providers/gcp/index.js';
 import type { CloudProvider } from '../../providers/provider.js';
 import type { RunConfig } from '../config/schema.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { ProblemBoard } from '../observability/problem-board.js';
 import { systemClock } from '../runtime/clock.js';
 import { TokenBucket } from '../runtime/token-bucket.js';
 
@@ -20,7 +22,8 @@ function admissionPerService(qps: number, burst: number): (service: string) => C
   };
 }
 
-export function createProvider(config: RunConfig, metrics: Metrics): CloudProvider {
+/** The configured cloud, rate-limited per service; account-wide failures show up on `problems` (/readyz). */
+export function createProvider(config: RunConfig, metrics: Metrics, problems: ProblemBoard): CloudProvider {
   const admissionFor = admissionPerService(config.cloudQps, config.cloudBurst);
   if (config.provider === 'aws') {
     return createAwsProvider({
@@ -28,6 +31,7 @@ export function createProvider(config: RunConfig, metrics: Metrics): CloudProvid
       clusterName: config.clusterName,
       metrics,
       admissionFor,
+      onOutcome: reportCloudOutcomes(problems, 'aws'),
     });
   }
   return createGcpProvider({

@@ -7,6 +7,7 @@ import { createAwsClients } from '../../providers/aws/client.js';
 import { classifyAwsError } from '../../providers/aws/errors.js';
 import { createAwsProvider } from '../../providers/aws/index.js';
 import { createCloudCalls } from '../../providers/cloud-call.js';
+import { reportCloudOutcomes } from '../../providers/cloud-health.js';
 import { startManager } from '../app/manager.js';
 import { parseDuration } from '../config/duration.js';
 import { ConfigError } from '../config/load.js';
@@ -18,6 +19,7 @@ import { describeAwsState, describeClusterState } from '../local/demo/state-view
 import { startMotoServer } from '../local/moto.js';
 import { createLogger, type LogLevel } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
+import { ProblemBoard } from '../observability/problem-board.js';
 import { waitForStopSignal } from './signals.js';
 
 interface DemoOptions {
@@ -124,7 +126,13 @@ async function runDemo(options: DemoOptions): Promise<void> {
       logLevel: options.logLevel,
     });
     const logger = createLogger({ level: config.logLevel as LogLevel, destination: process.stderr });
-    const provider = createAwsProvider({ region: REGION, clusterName: options.clusterName, metrics });
+    const problems = new ProblemBoard();
+    const provider = createAwsProvider({
+      region: REGION,
+      clusterName: options.clusterName,
+      metrics,
+      onOutcome: reportCloudOutcomes(problems, 'aws'),
+    });
     const manager = await startManager({
       config,
       kubeConfig,
@@ -132,6 +140,7 @@ async function runDemo(options: DemoOptions): Promise<void> {
       definitions: CONTROLLER_DEFINITIONS,
       logger,
       metrics,
+      problems,
     });
     stopping.push(() => manager.stop());
 

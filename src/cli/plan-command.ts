@@ -6,6 +6,7 @@ import { ConfigError } from '../config/load.js';
 import { loadKubeConfig } from '../kube/kubeconfig.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
+import { ProblemBoard } from '../observability/problem-board.js';
 import { describeAction } from '../plan.js';
 import { addRunOptions, resolveRunConfig } from './options.js';
 
@@ -35,7 +36,8 @@ export function planCommand(): Command {
       const logger = createLogger({ level: config.logLevel, destination: process.stderr });
       const metrics = createMetrics();
       const kubeConfig = loadKubeConfig(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {});
-      const provider = createProvider(config, metrics);
+      const problems = new ProblemBoard();
+      const provider = createProvider(config, metrics, problems);
       await provider.checkCredentials(AbortSignal.timeout(30_000));
       const definitions = CONTROLLER_DEFINITIONS.filter((definition) =>
         config.controllers.includes(definition.name),

@@ -5,6 +5,7 @@ import { createProvider } from '../app/provider-factory.js';
 import { loadKubeConfig } from '../kube/kubeconfig.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
+import { ProblemBoard } from '../observability/problem-board.js';
 import { addRunOptions, resolveRunConfig } from './options.js';
 import { waitForStopSignal } from './signals.js';
 
@@ -19,12 +20,21 @@ export function runCommand(): Command {
     const logger = createLogger({ level: config.logLevel });
     const metrics = createMetrics({ processMetrics: true });
     const kubeConfig = loadKubeConfig(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {});
-    const provider = createProvider(config, metrics);
+    const problems = new ProblemBoard();
+    const provider = createProvider(config, metrics, problems);
     await provider.checkCredentials(AbortSignal.timeout(30_000));
     const definitions = CONTROLLER_DEFINITIONS.filter((definition) =>
       config.controllers.includes(definition.name),
     );
-    const manager = await startManager({ config, kubeConfig, provider, definitions, logger, metrics });
+    const manager = await startManager({
+      config,
+      kubeConfig,
+      provider,
+      definitions,
+      logger,
+      metrics,
+      problems,
+    });
     const stop = waitForStopSignal();
     const outcome = await Promise.race([stop.stopped.then((signal) => ({ reason: signal })), manager.done]);
     logger.info({ reason: outcome.reason }, 'shutting down');

@@ -29,7 +29,11 @@ function nodeRecorder(seen: string[]): ControllerDefinition {
   };
 }
 
-const provider: CloudProvider = { name: 'aws', checkCredentials: async () => undefined, close: () => undefined };
+const provider: CloudProvider = {
+  name: 'aws',
+  checkCredentials: async () => undefined,
+  close: () => undefined,
+};
 
 function node(name: string): V1Node {
   return { apiVersion: 'v1', kind: 'Node', metadata: { name } };
@@ -86,13 +90,17 @@ describe('manager against the local API server', () => {
     const metricsA = createMetrics();
     const a = await start(seenA, metricsA, 'replica-a');
     await waitFor(() => a.isLeader(), { timeoutMs: 5_000, description: 'a leads' });
-    await waitFor(() => seenA.includes('n1') && seenA.includes('n2'), { description: 'a reconciled both nodes' });
+    await waitFor(() => seenA.includes('n1') && seenA.includes('n2'), {
+      description: 'a reconciled both nodes',
+    });
 
     const readyA = await fetch(`${a.healthUrl}/readyz`);
     expect(readyA.status).toBe(200);
     expect(await readyA.text()).toContain('[+]informer-sync ok');
     const metricsText = await (await fetch(`${a.metricsUrl}/metrics`)).text();
-    expect(metricsText).toMatch(/skyway_reconcile_total\{controller="node-recorder",result="success"\} [1-9]/);
+    expect(metricsText).toMatch(
+      /skyway_reconcile_total\{controller="node-recorder",result="success"\} [1-9]/,
+    );
     expect(metricsText).toMatch(/^skyway_leader 1$/m);
 
     const seenB: string[] = [];
@@ -107,7 +115,9 @@ describe('manager against the local API server', () => {
     await waitFor(() => b.isLeader(), { timeoutMs: 5_000, description: 'b takes over' });
     // A released lease is free at once: no waiting out the 1.5 s lease duration.
     expect(Date.now() - stoppedAt).toBeLessThan(1_500);
-    await waitFor(() => seenB.includes('n1') && seenB.includes('n2'), { description: 'b reconciled both nodes' });
+    await waitFor(() => seenB.includes('n1') && seenB.includes('n2'), {
+      description: 'b reconciled both nodes',
+    });
     expect(a.isLeader()).toBe(false);
   });
 
@@ -118,7 +128,10 @@ describe('manager against the local API server', () => {
     await waitFor(() => c.isLeader(), { timeoutMs: 5_000, description: 'c leads' });
     const failRenewals = server.intercept((request) =>
       request.method === 'PUT' && request.path.endsWith('/leases/skyway')
-        ? { status: 500, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 500, message: 'etcd down' } }
+        ? {
+            status: 500,
+            body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 500, message: 'etcd down' },
+          }
         : undefined,
     );
     const failingSince = Date.now();

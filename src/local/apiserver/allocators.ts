@@ -3,7 +3,9 @@
  * value must be in range and free, and a dynamic one is picked at random (as the real bitmap allocator
  * does, so clients cannot come to depend on an order).
  */
-export type AllocationResult = { readonly ok: true; readonly value: number } | { readonly ok: false; readonly reason: string };
+export type AllocationResult =
+  | { readonly ok: true; readonly value: number }
+  | { readonly ok: false; readonly reason: string };
 
 export class RangeAllocator {
   private readonly used = new Set<number>();

@@ -82,7 +82,11 @@ export interface FieldCause {
 }
 
 export function required(field: string, detail = ''): FieldCause {
-  return { reason: 'FieldValueRequired', field, message: detail ? `Required value: ${detail}` : 'Required value' };
+  return {
+    reason: 'FieldValueRequired',
+    field,
+    message: detail ? `Required value: ${detail}` : 'Required value',
+  };
 }
 
 export function invalidValue(field: string, value: unknown, detail: string): FieldCause {
@@ -136,7 +140,11 @@ export function unauthorized(): ApiError {
 }
 
 export function methodNotAllowed(): ApiError {
-  return new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  return new ApiError(
+    405,
+    'MethodNotAllowed',
+    'the server does not allow this method on the requested resource',
+  );
 }
 
 export function pathNotFound(): ApiError {

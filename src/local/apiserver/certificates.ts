@@ -25,43 +25,42 @@ export async function createServingCertificates(): Promise<ServingCertificates> 
   const notAfter = new Date(now + 365 * DAY_MS);
 
   const caKeys = await crypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']);
-  const ca = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      name: 'CN=skyway-local-ca',
-      notBefore,
-      notAfter,
-      keys: caKeys,
-      signingAlgorithm: SIGNING_ALGORITHM,
-      extensions: [
-        new x509.BasicConstraintsExtension(true, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
-      ],
-    },
-  );
+  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+    name: 'CN=skyway-local-ca',
+    notBefore,
+    notAfter,
+    keys: caKeys,
+    signingAlgorithm: SIGNING_ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
 
   const serverKeys = await crypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']);
-  const cert = await x509.X509CertificateGenerator.create(
-    {
-      subject: 'CN=kube-apiserver',
-      issuer: ca.subject,
-      notBefore,
-      notAfter,
-      publicKey: serverKeys.publicKey,
-      signingKey: caKeys.privateKey,
-      signingAlgorithm: SIGNING_ALGORITHM,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-        new x509.SubjectAlternativeNameExtension([
-          { type: 'ip', value: '127.0.0.1' },
-          { type: 'dns', value: 'localhost' },
-        ]),
-        await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
-      ],
-    },
-  );
+  const cert = await x509.X509CertificateGenerator.create({
+    subject: 'CN=kube-apiserver',
+    issuer: ca.subject,
+    notBefore,
+    notAfter,
+    publicKey: serverKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: SIGNING_ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'ip', value: '127.0.0.1' },
+        { type: 'dns', value: 'localhost' },
+      ]),
+      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
 
   const pkcs8 = await crypto.subtle.exportKey('pkcs8', serverKeys.privateKey);
   return { caPem: ca.toString('pem'), certPem: cert.toString('pem'), keyPem: toPem(pkcs8, 'PRIVATE KEY') };

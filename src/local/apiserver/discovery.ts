@@ -51,7 +51,13 @@ function apiResources(resources: readonly ResourceType[]): JsonObject[] {
     if (r.categories.length > 0) entry.categories = [...r.categories];
     list.push(entry);
     if (r.hasStatus) {
-      list.push({ name: `${r.plural}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] });
+      list.push({
+        name: `${r.plural}/status`,
+        singularName: '',
+        namespaced: r.namespaced,
+        kind: r.kind,
+        verbs: ['get', 'patch', 'update'],
+      });
     }
   }
   return list;

@@ -1,6 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { ApiError, badRequest, internalError, methodNotAllowed, pathNotFound, unauthorized } from './api-errors.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  ApiError,
+  badRequest,
+  internalError,
+  methodNotAllowed,
+  pathNotFound,
+  unauthorized,
+} from './api-errors.js';
 import { discoveryDocument } from './discovery.js';
 import { decodeBody, mediaType, peekBody, readBody, sendJson } from './http-io.js';
 import type { JsonObject, JsonValue } from './json.js';
@@ -48,7 +55,12 @@ export async function handleRequest(context: HandlerContext, req: IncomingMessag
     if (!authorized(req.headers.authorization, context.token)) throw unauthorized();
     const text = await readBody(req);
     for (const interceptor of context.interceptors) {
-      const reply = await interceptor({ method, path: url.pathname, query: url.searchParams, body: peekBody(text) });
+      const reply = await interceptor({
+        method,
+        path: url.pathname,
+        query: url.searchParams,
+        body: peekBody(text),
+      });
       if (reply) {
         sendJson(res, reply.status, reply.body);
         return;
@@ -57,7 +69,8 @@ export async function handleRequest(context: HandlerContext, req: IncomingMessag
     const contentType = mediaType(req.headers['content-type']);
     await route(context, { accept: req.headers.accept, method, url, text, contentType }, res);
   } catch (error) {
-    const apiError = error instanceof ApiError ? error : internalError((error as Error).message ?? String(error));
+    const apiError =
+      error instanceof ApiError ? error : internalError((error as Error).message ?? String(error));
     if (res.headersSent) {
       res.end();
       return;
@@ -105,7 +118,12 @@ async function route(context: HandlerContext, request: ParsedRequest, res: Serve
   handleResource(context, target, request, res);
 }
 
-function handleResource(context: HandlerContext, target: ResourceRoute, request: ParsedRequest, res: ServerResponse) {
+function handleResource(
+  context: HandlerContext,
+  target: ResourceRoute,
+  request: ParsedRequest,
+  res: ServerResponse,
+) {
   const { registry } = context;
   const { resource, name } = target;
   const namespace = target.namespace ?? '';
@@ -128,7 +146,11 @@ function handleResource(context: HandlerContext, target: ResourceRoute, request:
             {
               resource,
               namespace: target.namespace,
-              matches: buildMatcher(resource, query.get('labelSelector') ?? '', query.get('fieldSelector') ?? ''),
+              matches: buildMatcher(
+                resource,
+                query.get('labelSelector') ?? '',
+                query.get('fieldSelector') ?? '',
+              ),
               resourceVersion: parseResourceVersion(query.get('resourceVersion')),
               timeoutSeconds: parseNumber(query.get('timeoutSeconds'), 'timeoutSeconds'),
               allowBookmarks: isTrue(query.get('allowWatchBookmarks')),
@@ -164,24 +186,49 @@ function handleResource(context: HandlerContext, target: ResourceRoute, request:
   switch (request.method) {
     case 'GET': {
       const found = registry.get(resource, namespace, name);
-      sendJson(res, 200, table ? asTable([found], { resourceVersion: String(metaOf(found).resourceVersion) }) : found);
+      sendJson(
+        res,
+        200,
+        table ? asTable([found], { resourceVersion: String(metaOf(found).resourceVersion) }) : found,
+      );
       return;
     }
     case 'PUT': {
-      const { object, created } = registry.update(resource, namespace, name, decode(request), subresource, write);
+      const { object, created } = registry.update(
+        resource,
+        namespace,
+        name,
+        decode(request),
+        subresource,
+        write,
+      );
       sendJson(res, created ? 201 : 200, object);
       return;
     }
     case 'PATCH': {
       const patch = decodeBody(request.text, 'application/json');
       if (patch === undefined) throw badRequest('the body of the request was empty');
-      const patched = registry.patch(resource, namespace, name, request.contentType, patch, subresource, write);
+      const patched = registry.patch(
+        resource,
+        namespace,
+        name,
+        request.contentType,
+        patch,
+        subresource,
+        write,
+      );
       sendJson(res, 200, patched);
       return;
     }
     case 'DELETE': {
       if (subresource !== undefined) throw methodNotAllowed();
-      const { object, deleted } = registry.delete(resource, namespace, name, decodeDeleteOptions(request), write);
+      const { object, deleted } = registry.delete(
+        resource,
+        namespace,
+        name,
+        decodeDeleteOptions(request),
+        write,
+      );
       const body = deleted && !resource.returnDeletedObject ? deleteSuccessBody(resource, object) : object;
       sendJson(res, 200, body);
       return;
@@ -225,7 +272,11 @@ function parseNumber(value: string | null, name: string): number | undefined {
 function parseResourceVersion(value: string | null): number | undefined {
   if (value === null || value === '' || value === '0') return undefined;
   if (!/^\d+$/.test(value)) {
-    throw new ApiError(400, 'BadRequest', `resourceVersion: Invalid value: "${value}": strconv.ParseUint: parsing "${value}": invalid syntax`);
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `resourceVersion: Invalid value: "${value}": strconv.ParseUint: parsing "${value}": invalid syntax`,
+    );
   }
   return Number(value);
 }

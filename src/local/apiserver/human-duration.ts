@@ -13,7 +13,8 @@ export function humanDuration(ms: number): string {
   if (hours < 24 * 8) return hours % 24 === 0 ? `${hours / 24}d` : `${Math.trunc(hours / 24)}d${hours % 24}h`;
   if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24)}d`;
   const days = Math.trunc(hours / 24);
-  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${days / 365}y` : `${Math.trunc(days / 365)}y${days % 365}d`;
+  if (hours < 24 * 365 * 8)
+    return days % 365 === 0 ? `${days / 365}y` : `${Math.trunc(days / 365)}y${days % 365}d`;
   return `${Math.trunc(days / 365)}y`;
 }
 

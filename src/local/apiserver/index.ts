@@ -38,7 +38,7 @@ export interface LocalApiServer {
   stop(): Promise<void>; // closes the listener and all open watches; resolves when closed
 }
 
-export type { InterceptRequest, InterceptResponse, Interceptor } from './handlers.js';
+export type { Interceptor, InterceptRequest, InterceptResponse } from './handlers.js';
 
 export async function startLocalApiServer(options: LocalApiServerOptions = {}): Promise<LocalApiServer> {
   const host = options.host ?? '127.0.0.1';
@@ -52,7 +52,11 @@ export async function startLocalApiServer(options: LocalApiServerOptions = {}): 
 
   let serverAddress = '';
   const server = createServer({ cert: certificates.certPem, key: certificates.keyPem }, (req, res) => {
-    void handleRequest({ registry, now: Date.now, watches, token, interceptors, serverAddress: () => serverAddress }, req, res);
+    void handleRequest(
+      { registry, now: Date.now, watches, token, interceptors, serverAddress: () => serverAddress },
+      req,
+      res,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -126,10 +126,15 @@ function arrayIndex(token: string, max: number): number | undefined {
 }
 
 /** Splits a pointer into its parent container (looked up in `doc`) and the last token. */
-function parent(doc: JsonValue, pointer: string, op: string): { container: JsonObject | JsonValue[]; key: string } {
+function parent(
+  doc: JsonValue,
+  pointer: string,
+  op: string,
+): { container: JsonObject | JsonValue[]; key: string } {
   const tokens = parsePointer(pointer);
   const key = tokens.pop();
-  if (key === undefined) throw new JsonPatchError(`${op} operation does not apply: path is the document root`);
+  if (key === undefined)
+    throw new JsonPatchError(`${op} operation does not apply: path is the document root`);
   const container = tokens.length === 0 ? doc : tryGet(doc, `/${tokens.map(escapeToken).join('/')}`);
   if (!Array.isArray(container) && !isJsonObject(container)) {
     throw new JsonPatchError(`${op} operation does not apply: doc is missing path: "${pointer}"`);
@@ -160,7 +165,8 @@ function remove(doc: JsonValue, pointer: string, op: string): JsonValue {
   const { container, key } = parent(doc, pointer, op);
   if (Array.isArray(container)) {
     const index = arrayIndex(key, container.length - 1);
-    if (index === undefined) throw new JsonPatchError(`${op} operation does not apply: doc is missing path: "${pointer}"`);
+    if (index === undefined)
+      throw new JsonPatchError(`${op} operation does not apply: doc is missing path: "${pointer}"`);
     container.splice(index, 1);
   } else {
     if (!Object.hasOwn(container, key)) {

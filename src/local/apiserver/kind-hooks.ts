@@ -1,6 +1,6 @@
+import type { ServiceAllocators } from './allocators.js';
 import type { FieldCause } from './api-errors.js';
 import { invalidValue, notSupported, required } from './api-errors.js';
-import type { ServiceAllocators } from './allocators.js';
 import type { JsonObject } from './json.js';
 import { childObject, isJsonObject } from './json.js';
 import { metaOf, nameOf, namespaceOf } from './object-meta.js';
@@ -52,7 +52,8 @@ const SERVICE: KindHooks = {
     patchAllocatedValues(obj, old);
   },
   validate: validateService,
-  validateStatus: (obj) => validateLoadBalancerStatus(statusOf(obj).loadBalancer, 'status.loadBalancer', true),
+  validateStatus: (obj) =>
+    validateLoadBalancerStatus(statusOf(obj).loadBalancer, 'status.loadBalancer', true),
   allocate: (obj, old, context) => allocateService(obj, old, context.allocators),
   release: (before, after, context) => releaseService(before, after, context.allocators),
 };
@@ -102,7 +103,8 @@ const EVENT: KindHooks = {
     if (eventTime === undefined || eventTime === null || eventTime === '') {
       const ns = namespaceOf(obj);
       const ok = involvedNs === '' ? ns === '' || ns === 'default' : ns === involvedNs;
-      if (!ok) causes.push(invalidValue('involvedObject.namespace', involvedNs, 'does not match event.namespace'));
+      if (!ok)
+        causes.push(invalidValue('involvedObject.namespace', involvedNs, 'does not match event.namespace'));
     }
     return causes;
   },
@@ -121,7 +123,8 @@ const INGRESS: KindHooks = {
     }
     return [];
   },
-  validateStatus: (obj) => validateLoadBalancerStatus(statusOf(obj).loadBalancer, 'status.loadBalancer', false),
+  validateStatus: (obj) =>
+    validateLoadBalancerStatus(statusOf(obj).loadBalancer, 'status.loadBalancer', false),
 };
 
 const ENDPOINT_SLICE: KindHooks = {
@@ -129,7 +132,8 @@ const ENDPOINT_SLICE: KindHooks = {
   validate: (obj) => {
     const types = ['FQDN', 'IPv4', 'IPv6'];
     if (obj.addressType === undefined) return [required('addressType')];
-    if (!types.includes(String(obj.addressType))) return [notSupported('addressType', obj.addressType, types)];
+    if (!types.includes(String(obj.addressType)))
+      return [notSupported('addressType', obj.addressType, types)];
     return [];
   },
 };

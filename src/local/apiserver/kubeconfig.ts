@@ -28,5 +28,4 @@ export async function writeKubeconfig(path: string, text: string): Promise<void>
   // The file holds a bearer token: readable by its owner only, as kubectl itself writes kubeconfigs.
   await writeFile(path, text, { mode: 0o600 });
   await chmod(path, 0o600); // writeFile's mode only applies when it creates the file
-
 }

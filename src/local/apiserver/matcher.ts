@@ -2,7 +2,13 @@ import { badRequest } from './api-errors.js';
 import type { JsonObject } from './json.js';
 import { labelsOf, nameOf, namespaceOf } from './object-meta.js';
 import type { ResourceType } from './resources.js';
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
+import {
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+  SelectorError,
+} from './selectors.js';
 
 /**
  * Turns a request's labelSelector/fieldSelector into a predicate over stored objects, failing with 400
@@ -10,7 +16,11 @@ import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, S
  */
 export type ObjectMatcher = (obj: JsonObject) => boolean;
 
-export function buildMatcher(resource: ResourceType, labelSelector?: string, fieldSelector?: string): ObjectMatcher {
+export function buildMatcher(
+  resource: ResourceType,
+  labelSelector?: string,
+  fieldSelector?: string,
+): ObjectMatcher {
   try {
     const labels = parseLabelSelector(labelSelector ?? '');
     const fields = parseFieldSelector(fieldSelector ?? '');
@@ -20,7 +30,8 @@ export function buildMatcher(resource: ResourceType, labelSelector?: string, fie
       }
     }
     if (labels.length === 0 && fields.length === 0) return () => true;
-    return (obj) => matchesLabels(labels, labelsOf(obj)) && matchesFields(fields, selectableFields(resource, obj));
+    return (obj) =>
+      matchesLabels(labels, labelsOf(obj)) && matchesFields(fields, selectableFields(resource, obj));
   } catch (error) {
     if (error instanceof SelectorError) throw badRequest(error.message);
     throw error;

@@ -75,7 +75,8 @@ export function prepareMetaForUpdate(obj: JsonObject, old: JsonObject): FieldCau
   const oldMeta = metaOf(old);
   const causes: FieldCause[] = [];
   if (meta.uid === undefined || meta.uid === '') meta.uid = oldMeta.uid ?? '';
-  else if (meta.uid !== oldMeta.uid) causes.push(invalidValue('metadata.uid', meta.uid, 'field is immutable'));
+  else if (meta.uid !== oldMeta.uid)
+    causes.push(invalidValue('metadata.uid', meta.uid, 'field is immutable'));
   copyOrDelete(meta, oldMeta, 'creationTimestamp');
   copyOrDelete(meta, oldMeta, 'deletionTimestamp');
   if (oldMeta.deletionGracePeriodSeconds !== undefined && meta.deletionGracePeriodSeconds === undefined) {

@@ -16,7 +16,11 @@ function groupVersionPath(resource: ResourceType): string {
 function operation(resource: ResourceType, action: string): JsonObject {
   return {
     'x-kubernetes-action': action,
-    'x-kubernetes-group-version-kind': { group: resource.group, version: resource.version, kind: resource.kind },
+    'x-kubernetes-group-version-kind': {
+      group: resource.group,
+      version: resource.version,
+      kind: resource.kind,
+    },
     parameters: [
       { name: 'dryRun', in: 'query', schema: { type: 'string', uniqueItems: true } },
       { name: 'fieldManager', in: 'query', schema: { type: 'string', uniqueItems: true } },

@@ -19,7 +19,12 @@ export function isPatchContentType(value: string): value is PatchContentType {
   return (PATCH_CONTENT_TYPES as readonly string[]).includes(value);
 }
 
-export function applyPatch(contentType: string, original: JsonObject, patch: JsonValue, kind: string): JsonObject {
+export function applyPatch(
+  contentType: string,
+  original: JsonObject,
+  patch: JsonValue,
+  kind: string,
+): JsonObject {
   if (!isPatchContentType(contentType)) {
     throw unsupportedMediaType(contentType, [...PATCH_CONTENT_TYPES, 'application/apply-patch+yaml']);
   }

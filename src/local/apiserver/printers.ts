@@ -141,7 +141,15 @@ function eventCells(event: JsonObject, now: number): JsonValue[] {
 
 const PRINTERS: Readonly<Record<string, Printer>> = {
   Service: {
-    columns: [col('Name'), col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), col('Age'), col('Selector', 1)],
+    columns: [
+      col('Name'),
+      col('Type'),
+      col('Cluster-IP'),
+      col('External-IP'),
+      col('Port(s)'),
+      col('Age'),
+      col('Selector', 1),
+    ],
     cells: (svc, now) => {
       const spec = obj(svc.spec);
       const clusterIps = list(spec.clusterIPs);
@@ -277,13 +285,24 @@ const PRINTERS: Readonly<Record<string, Printer>> = {
     cells: (sa, now) => [nameOf(sa), list(sa.secrets).length, age(sa, now)],
   },
   Pod: {
-    columns: [col('Name'), col('Ready'), col('Status'), col('Restarts', 0, 'integer'), col('Age'), col('IP', 1), col('Node', 1)],
+    columns: [
+      col('Name'),
+      col('Ready'),
+      col('Status'),
+      col('Restarts', 0, 'integer'),
+      col('Age'),
+      col('IP', 1),
+      col('Node', 1),
+    ],
     cells: (pod, now) => {
       const status = obj(pod.status);
       const containers = list(obj(pod.spec).containers).length;
       const statuses = list(status.containerStatuses).map(obj);
       const ready = statuses.filter((s) => s.ready === true).length;
-      const restarts = statuses.reduce((sum, s) => sum + (typeof s.restartCount === 'number' ? s.restartCount : 0), 0);
+      const restarts = statuses.reduce(
+        (sum, s) => sum + (typeof s.restartCount === 'number' ? s.restartCount : 0),
+        0,
+      );
       return [
         nameOf(pod),
         `${ready}/${containers}`,

@@ -9,7 +9,11 @@ type MetadataMap = Map<unknown, unknown>;
 
 const store = new WeakMap<MetadataTarget, Map<PropertyKey | undefined, MetadataMap>>();
 
-function ownMap(target: MetadataTarget, property: PropertyKey | undefined, create: boolean): MetadataMap | undefined {
+function ownMap(
+  target: MetadataTarget,
+  property: PropertyKey | undefined,
+  create: boolean,
+): MetadataMap | undefined {
   let byProperty = store.get(target);
   if (!byProperty) {
     if (!create) return undefined;

@@ -1,3 +1,4 @@
+import type { ServiceAllocators } from './allocators.js';
 import type { FieldCause } from './api-errors.js';
 import {
   ApiError,
@@ -10,7 +11,6 @@ import {
   notFound,
   STALE_OBJECT_MESSAGE,
 } from './api-errors.js';
-import type { ServiceAllocators } from './allocators.js';
 import type { JsonObject, JsonValue } from './json.js';
 import { deepClone, deepEqual, isJsonObject } from './json.js';
 import type { HookContext } from './kind-hooks.js';
@@ -120,7 +120,11 @@ export class Registry {
     const obj = this.checkBody(resource, body);
     const meta = metaOf(obj);
     this.checkNamespace(resource, namespace, obj);
-    if ((meta.name === undefined || meta.name === '') && typeof meta.generateName === 'string' && meta.generateName) {
+    if (
+      (meta.name === undefined || meta.name === '') &&
+      typeof meta.generateName === 'string' &&
+      meta.generateName
+    ) {
       meta.name = this.freshName(resource, namespace, meta.generateName);
     }
     const hooks = hooksFor(resource.kind);
@@ -156,7 +160,9 @@ export class Registry {
     const obj = this.checkBody(resource, body);
     const meta = metaOf(obj);
     if (meta.name !== undefined && meta.name !== name) {
-      throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`,
+      );
     }
     this.checkNamespace(resource, namespace, obj);
     const existing = this.store.get(resourceKey(resource), namespace, name);
@@ -185,7 +191,9 @@ export class Registry {
     const patched = applyPatch(contentType, existing, patch, resource.kind);
     const meta = metaOf(patched);
     if (meta.name !== name) {
-      throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`,
+      );
     }
     this.checkNamespace(resource, namespace, patched);
     // A patch that sets metadata.resourceVersion makes it a precondition, as on the real server.
@@ -212,7 +220,11 @@ export class Registry {
     listOptions: ListOptions,
     options: WriteOptions,
   ): JsonObject[] {
-    const { items } = this.list(resource, namespace, { ...listOptions, limit: undefined, continueToken: undefined });
+    const { items } = this.list(resource, namespace, {
+      ...listOptions,
+      limit: undefined,
+      continueToken: undefined,
+    });
     return items.map((item) =>
       resource.kind === 'Namespace'
         ? this.deleteNamespace(item, options).object
@@ -228,7 +240,8 @@ export class Registry {
     options: WriteOptions,
   ): JsonObject {
     const hooks = hooksFor(resource.kind);
-    const next = subresource === 'status' ? statusUpdate(existing, incoming) : mainUpdate(resource, existing, incoming);
+    const next =
+      subresource === 'status' ? statusUpdate(existing, incoming) : mainUpdate(resource, existing, incoming);
     const meta = metaOf(next);
     meta.name = nameOf(existing);
     if (resource.namespaced) meta.namespace = namespaceOf(existing);
@@ -246,7 +259,8 @@ export class Registry {
     else causes.push(...(hooks.validateStatus?.(next) ?? []));
     if (causes.length > 0) throw invalid(resource, nameOf(existing), causes);
 
-    const allocationCauses = subresource === undefined ? (hooks.allocate?.(next, existing, this.context) ?? []) : [];
+    const allocationCauses =
+      subresource === undefined ? (hooks.allocate?.(next, existing, this.context) ?? []) : [];
     if (allocationCauses.length > 0) throw invalid(resource, nameOf(existing), allocationCauses);
     meta.resourceVersion = metaOf(existing).resourceVersion ?? '';
     if (deepEqual(next, existing)) return existing; // a no-op update writes nothing, as etcd3's GuaranteedUpdate
@@ -289,10 +303,15 @@ export class Registry {
   private deleteNamespace(existing: JsonObject, options: WriteOptions): DeleteResult {
     const name = nameOf(existing);
     if (IMMORTAL_NAMESPACES.has(name)) {
-      throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, {
-        name,
-        kind: 'namespaces',
-      });
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `namespaces "${name}" is forbidden: this namespace may not be deleted`,
+        {
+          name,
+          kind: 'namespaces',
+        },
+      );
     }
     if (options.dryRun) return { object: existing, deleted: false };
     let current = existing;
@@ -305,7 +324,8 @@ export class Registry {
     }
     for (const resource of RESOURCES) {
       if (!resource.namespaced) continue;
-      for (const obj of this.store.list(resourceKey(resource), name)) this.deleteObject(resource, obj, options);
+      for (const obj of this.store.list(resourceKey(resource), name))
+        this.deleteObject(resource, obj, options);
     }
     this.finalizeNamespaceIfDone(name);
     return { object: current, deleted: false };
@@ -316,7 +336,9 @@ export class Registry {
     const key = resourceKey(NAMESPACES);
     const ns = this.store.get(key, '', name);
     if (!ns || !isBeingDeleted(ns) || finalizersOf(ns).length > 0) return;
-    const hasContents = RESOURCES.some((r) => r.namespaced && this.store.list(resourceKey(r), name).length > 0);
+    const hasContents = RESOURCES.some(
+      (r) => r.namespaced && this.store.list(resourceKey(r), name).length > 0,
+    );
     if (!hasContents) this.store.remove(key, '', name);
   }
 
@@ -324,15 +346,25 @@ export class Registry {
     if (!isJsonObject(body)) throw badRequest('the body of the request must be a JSON object');
     const obj = deepClone(body);
     if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== resource.kind) {
-      throw badRequest(`the kind in the body (${String(obj.kind)}) does not match the resource (${resource.kind})`);
+      throw badRequest(
+        `the kind in the body (${String(obj.kind)}) does not match the resource (${resource.kind})`,
+      );
     }
     const apiVersion = apiVersionOf(resource);
     if (obj.apiVersion !== undefined && obj.apiVersion !== '' && obj.apiVersion !== apiVersion) {
-      throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
+      throw badRequest(
+        `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`,
+      );
     }
-    if (obj.metadata !== undefined && !isJsonObject(obj.metadata)) throw badRequest('metadata must be an object');
+    if (obj.metadata !== undefined && !isJsonObject(obj.metadata))
+      throw badRequest('metadata must be an object');
     const { apiVersion: _a, kind: _k, ...rest } = obj;
-    return { apiVersion, kind: resource.kind, ...rest, metadata: isJsonObject(obj.metadata) ? obj.metadata : {} };
+    return {
+      apiVersion,
+      kind: resource.kind,
+      ...rest,
+      metadata: isJsonObject(obj.metadata) ? obj.metadata : {},
+    };
   }
 
   private checkNamespace(resource: ResourceType, namespace: string, obj: JsonObject): void {
@@ -342,7 +374,9 @@ export class Registry {
       return;
     }
     if (meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     meta.namespace = namespace;
   }
@@ -353,7 +387,11 @@ export class Registry {
     if (isBeingDeleted(ns)) throw namespaceTerminating(resource, name, namespace);
   }
 
-  private checkPrecondition(resource: ResourceType, existing: JsonObject, requested: JsonValue | undefined): void {
+  private checkPrecondition(
+    resource: ResourceType,
+    existing: JsonObject,
+    requested: JsonValue | undefined,
+  ): void {
     if (requested === undefined || requested === null || requested === '') return;
     if (requested !== metaOf(existing).resourceVersion) {
       throw conflict(resource, nameOf(existing), STALE_OBJECT_MESSAGE);
@@ -410,10 +448,16 @@ function decodeContinue(token: string): { rv: number; start: string } {
   } catch {
     // fall through to the error below
   }
-  throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  throw badRequest(
+    'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+  );
 }
 
-function checkDeletePreconditions(resource: ResourceType, existing: JsonObject, deleteOptions: unknown): void {
+function checkDeletePreconditions(
+  resource: ResourceType,
+  existing: JsonObject,
+  deleteOptions: unknown,
+): void {
   if (!isJsonObject(deleteOptions) || !isJsonObject(deleteOptions.preconditions)) return;
   const { uid, resourceVersion } = deleteOptions.preconditions;
   const meta = metaOf(existing);
@@ -424,7 +468,11 @@ function checkDeletePreconditions(resource: ResourceType, existing: JsonObject, 
       `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${String(meta.uid)}`,
     );
   }
-  if (typeof resourceVersion === 'string' && resourceVersion !== '' && resourceVersion !== meta.resourceVersion) {
+  if (
+    typeof resourceVersion === 'string' &&
+    resourceVersion !== '' &&
+    resourceVersion !== meta.resourceVersion
+  ) {
     throw conflict(
       resource,
       nameOf(existing),

@@ -134,7 +134,13 @@ export const RESOURCES: readonly ResourceType[] = [
     namespaced: true,
     selectableFields: { type: field('type') },
   }),
-  resource({ group: '', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'] }),
+  resource({
+    group: '',
+    kind: 'ServiceAccount',
+    plural: 'serviceaccounts',
+    namespaced: true,
+    shortNames: ['sa'],
+  }),
   resource({ group: '', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, shortNames: ['cm'] }),
   resource({
     group: 'discovery.k8s.io',
@@ -159,7 +165,13 @@ export const RESOURCES: readonly ResourceType[] = [
     namespaced: false,
     hasGeneration: true,
   }),
-  resource({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases', namespaced: true, createOnUpdate: true }),
+  resource({
+    group: 'coordination.k8s.io',
+    kind: 'Lease',
+    plural: 'leases',
+    namespaced: true,
+    createOnUpdate: true,
+  }),
 ];
 
 export function apiVersionOf(resource: ResourceType): string {

@@ -14,7 +14,10 @@ export interface ResourceRoute {
 }
 
 export function parseResourcePath(path: string): ResourceRoute | undefined {
-  const segments = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segments = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   let group: string;
   let version: string;
   let rest: string[];

@@ -99,7 +99,9 @@ function parseRequirement(text: string): LabelRequirement {
     const op = binary[2] === '==' ? '=' : (binary[2] as '=' | '!=' | '>' | '<');
     const value = binary[3]!;
     if ((op === '>' || op === '<') && !/^-?\d+$/.test(value)) {
-      throw new SelectorError(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`);
+      throw new SelectorError(
+        `unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`,
+      );
     }
     if (op !== '>' && op !== '<') checkValue(value);
     return { key: binary[1]!, operator: op, values: [value] };
@@ -139,7 +141,10 @@ export function parseFieldSelector(text: string): readonly FieldRequirement[] {
   return requirements;
 }
 
-export function matchesFields(requirements: readonly FieldRequirement[], fields: Readonly<Record<string, string>>) {
+export function matchesFields(
+  requirements: readonly FieldRequirement[],
+  fields: Readonly<Record<string, string>>,
+) {
   return requirements.every((r) => {
     const actual = fields[r.field] ?? '';
     return r.operator === '=' ? actual === r.value : actual !== r.value;

@@ -1,7 +1,7 @@
-import type { FieldCause } from './api-errors.js';
-import { duplicate, forbidden, invalidValue, notSupported, required } from './api-errors.js';
 import type { ServiceAllocators } from './allocators.js';
 import { ipv4ToNumber, numberToIpv4 } from './allocators.js';
+import type { FieldCause } from './api-errors.js';
+import { duplicate, forbidden, invalidValue, notSupported, required } from './api-errors.js';
 import type { JsonObject, JsonValue } from './json.js';
 import { childObject, deepEqual, isJsonObject } from './json.js';
 import { nameProblems } from './validation.js';
@@ -29,7 +29,8 @@ const needsNodePort = (svc: JsonObject) => typeOf(svc) === 'NodePort' || typeOf(
 const needsHealthCheckPort = (svc: JsonObject) =>
   typeOf(svc) === 'LoadBalancer' && spec(svc).externalTrafficPolicy === 'Local';
 const externallyAccessible = (svc: JsonObject) =>
-  needsNodePort(svc) || (Array.isArray(spec(svc).externalIPs) && (spec(svc).externalIPs as JsonValue[]).length > 0);
+  needsNodePort(svc) ||
+  (Array.isArray(spec(svc).externalIPs) && (spec(svc).externalIPs as JsonValue[]).length > 0);
 
 const nodePortOf = (port: JsonObject): number => (typeof port.nodePort === 'number' ? port.nodePort : 0);
 
@@ -48,7 +49,10 @@ export function defaultService(svc: JsonObject): void {
       port.targetPort = port.port ?? 0;
     }
   }
-  if (externallyAccessible(svc) && (s.externalTrafficPolicy === undefined || s.externalTrafficPolicy === '')) {
+  if (
+    externallyAccessible(svc) &&
+    (s.externalTrafficPolicy === undefined || s.externalTrafficPolicy === '')
+  ) {
     s.externalTrafficPolicy = 'Cluster';
   }
   if (s.type !== 'ExternalName') s.internalTrafficPolicy ??= 'Cluster';
@@ -68,15 +72,21 @@ export function dropTypeDependentFields(svc: JsonObject, old: JsonObject): void 
     if (deepEqual(s.ipFamilyPolicy, o.ipFamilyPolicy)) delete s.ipFamilyPolicy;
   }
   const sameNodePorts =
-    ports(svc).length === ports(old).length && ports(svc).every((p, i) => nodePortOf(p) === nodePortOf(ports(old)[i]!));
+    ports(svc).length === ports(old).length &&
+    ports(svc).every((p, i) => nodePortOf(p) === nodePortOf(ports(old)[i]!));
   if (needsNodePort(old) && !needsNodePort(svc) && sameNodePorts) {
     for (const port of ports(svc)) delete port.nodePort;
   }
-  if (needsHealthCheckPort(old) && !needsHealthCheckPort(svc) && s.healthCheckNodePort === o.healthCheckNodePort) {
+  if (
+    needsHealthCheckPort(old) &&
+    !needsHealthCheckPort(svc) &&
+    s.healthCheckNodePort === o.healthCheckNodePort
+  ) {
     delete s.healthCheckNodePort;
   }
   if (s.type !== 'LoadBalancer') {
-    if (s.allocateLoadBalancerNodePorts === o.allocateLoadBalancerNodePorts) delete s.allocateLoadBalancerNodePorts;
+    if (s.allocateLoadBalancerNodePorts === o.allocateLoadBalancerNodePorts)
+      delete s.allocateLoadBalancerNodePorts;
     if (s.loadBalancerClass === o.loadBalancerClass) delete s.loadBalancerClass;
   }
   if (!externallyAccessible(svc) && s.externalTrafficPolicy === o.externalTrafficPolicy) {
@@ -98,7 +108,11 @@ export function patchAllocatedValues(svc: JsonObject, old: JsonObject): void {
   }
   if (needsNodePort(old) && needsNodePort(svc)) {
     const oldUsed = new Set(ports(old).map(nodePortOf));
-    const used = new Set(ports(svc).map(nodePortOf).filter((p) => oldUsed.has(p)));
+    const used = new Set(
+      ports(svc)
+        .map(nodePortOf)
+        .filter((p) => oldUsed.has(p)),
+    );
     const byName = new Map(ports(old).map((p) => [String(p.name ?? ''), nodePortOf(p)]));
     for (const port of ports(svc)) {
       if (nodePortOf(port) !== 0) continue;
@@ -132,7 +146,8 @@ export function validateService(svc: JsonObject, old?: JsonObject): FieldCause[]
     const name = typeof port.name === 'string' ? port.name : '';
     if (name === '' && list.length > 1) causes.push(required(`${path}.name`));
     if (name !== '') {
-      for (const problem of nameProblems(name, 'dns1123-label')) causes.push(invalidValue(`${path}.name`, name, problem));
+      for (const problem of nameProblems(name, 'dns1123-label'))
+        causes.push(invalidValue(`${path}.name`, name, problem));
       if (names.has(name)) causes.push(duplicate(`${path}.name`, name));
       names.add(name);
     }
@@ -159,7 +174,11 @@ export function validateService(svc: JsonObject, old?: JsonObject): FieldCause[]
   if (etp !== undefined && etp !== '') {
     if (!externallyAccessible(svc)) {
       causes.push(
-        invalidValue('spec.externalTrafficPolicy', etp, "may only be set when `type` is 'NodePort' or 'LoadBalancer'"),
+        invalidValue(
+          'spec.externalTrafficPolicy',
+          etp,
+          "may only be set when `type` is 'NodePort' or 'LoadBalancer'",
+        ),
       );
     } else if (etp !== 'Cluster' && etp !== 'Local') {
       causes.push(notSupported('spec.externalTrafficPolicy', etp, ['Cluster', 'Local']));
@@ -170,7 +189,7 @@ export function validateService(svc: JsonObject, old?: JsonObject): FieldCause[]
       invalidValue(
         'spec.healthCheckNodePort',
         s.healthCheckNodePort,
-        'may only be set when `type` is \'LoadBalancer\' and `externalTrafficPolicy` is \'Local\'',
+        "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
       ),
     );
   }
@@ -179,7 +198,13 @@ export function validateService(svc: JsonObject, old?: JsonObject): FieldCause[]
   }
   if (typeof s.clusterIP === 'string' && s.clusterIP !== '' && s.clusterIP !== 'None') {
     if (ipv4ToNumber(s.clusterIP) === undefined) {
-      causes.push(invalidValue('spec.clusterIPs[0]', s.clusterIP, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
+      causes.push(
+        invalidValue(
+          'spec.clusterIPs[0]',
+          s.clusterIP,
+          'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+        ),
+      );
     }
   }
   if (old) causes.push(...validateServiceUpdate(svc, old));
@@ -195,8 +220,14 @@ function validateServiceUpdate(svc: JsonObject, old: JsonObject): FieldCause[] {
       causes.push(invalidValue('spec.clusterIPs[0]', s.clusterIP ?? '', 'may not change once set'));
     }
   }
-  if (typeOf(old) === 'LoadBalancer' && typeOf(svc) === 'LoadBalancer' && s.loadBalancerClass !== o.loadBalancerClass) {
-    causes.push(invalidValue('spec.loadBalancerClass', s.loadBalancerClass ?? null, 'may not change once set'));
+  if (
+    typeOf(old) === 'LoadBalancer' &&
+    typeOf(svc) === 'LoadBalancer' &&
+    s.loadBalancerClass !== o.loadBalancerClass
+  ) {
+    causes.push(
+      invalidValue('spec.loadBalancerClass', s.loadBalancerClass ?? null, 'may not change once set'),
+    );
   }
   return causes;
 }
@@ -205,12 +236,22 @@ function validateServiceUpdate(svc: JsonObject, old: JsonObject): FieldCause[] {
  * Allocates what the Service still lacks (cluster IP, node ports, health-check node port) and claims what it
  * asked for. All or nothing: on any failure every claim made here is given back and the causes returned.
  */
-export function allocateService(svc: JsonObject, old: JsonObject | undefined, allocators: ServiceAllocators): FieldCause[] {
+export function allocateService(
+  svc: JsonObject,
+  old: JsonObject | undefined,
+  allocators: ServiceAllocators,
+): FieldCause[] {
   const causes: FieldCause[] = [];
   const claimedIps: number[] = [];
   const claimedPorts: number[] = [];
   const s = spec(svc);
-  const oldPorts = new Set(old && needsNodePort(old) ? ports(old).map(nodePortOf).filter((p) => p !== 0) : []);
+  const oldPorts = new Set(
+    old && needsNodePort(old)
+      ? ports(old)
+          .map(nodePortOf)
+          .filter((p) => p !== 0)
+      : [],
+  );
   const oldHealth = old && needsHealthCheckPort(old) ? Number(spec(old).healthCheckNodePort ?? 0) : 0;
   const oldIp = old && needsClusterIp(old) ? String(spec(old).clusterIP ?? '') : '';
 
@@ -230,7 +271,11 @@ export function allocateService(svc: JsonObject, old: JsonObject | undefined, al
         s.clusterIPs = [s.clusterIP];
       } else {
         causes.push(
-          invalidValue('spec.clusterIPs', [requested], `failed to allocate IP ${requested}: provided IP is ${result.reason}`),
+          invalidValue(
+            'spec.clusterIPs',
+            [requested],
+            `failed to allocate IP ${requested}: provided IP is ${result.reason}`,
+          ),
         );
       }
     }
@@ -254,7 +299,9 @@ export function allocateService(svc: JsonObject, old: JsonObject | undefined, al
           claimedPorts.push(requested);
           seen.add(requested);
         } else {
-          causes.push(invalidValue(`spec.ports[${i}].nodePort`, requested, `provided port is ${result.reason}`));
+          causes.push(
+            invalidValue(`spec.ports[${i}].nodePort`, requested, `provided port is ${result.reason}`),
+          );
         }
       } else if (allocateDynamic) {
         const result = allocators.nodePorts.allocateNext();
@@ -262,7 +309,9 @@ export function allocateService(svc: JsonObject, old: JsonObject | undefined, al
           claimedPorts.push(result.value);
           port.nodePort = result.value;
         } else {
-          causes.push(invalidValue(`spec.ports[${i}].nodePort`, 0, `failed to allocate a nodePort: ${result.reason}`));
+          causes.push(
+            invalidValue(`spec.ports[${i}].nodePort`, 0, `failed to allocate a nodePort: ${result.reason}`),
+          );
         }
       }
     });
@@ -288,7 +337,9 @@ export function allocateService(svc: JsonObject, old: JsonObject | undefined, al
         claimedPorts.push(result.value);
         s.healthCheckNodePort = result.value;
       } else {
-        causes.push(invalidValue('spec.healthCheckNodePort', 0, `failed to allocate a nodePort: ${result.reason}`));
+        causes.push(
+          invalidValue('spec.healthCheckNodePort', 0, `failed to allocate a nodePort: ${result.reason}`),
+        );
       }
     }
   }
@@ -317,7 +368,11 @@ function heldValues(svc: JsonObject): { ips: Set<number>; ports: Set<number> } {
 }
 
 /** Gives back what `before` held and `after` (undefined: the Service is gone) no longer does. */
-export function releaseService(before: JsonObject, after: JsonObject | undefined, allocators: ServiceAllocators): void {
+export function releaseService(
+  before: JsonObject,
+  after: JsonObject | undefined,
+  allocators: ServiceAllocators,
+): void {
   const was = heldValues(before);
   const now = after ? heldValues(after) : { ips: new Set<number>(), ports: new Set<number>() };
   for (const ip of was.ips) if (!now.ips.has(ip)) allocators.clusterIps.release(ip);

@@ -1,6 +1,6 @@
+import { ipv4ToNumber } from './allocators.js';
 import type { FieldCause } from './api-errors.js';
 import { invalidValue, notSupported, required } from './api-errors.js';
-import { ipv4ToNumber } from './allocators.js';
 import type { JsonObject } from './json.js';
 import { isJsonObject } from './json.js';
 import { nameProblems } from './validation.js';
@@ -9,7 +9,11 @@ import { nameProblems } from './validation.js';
  * ValidateLoadBalancerStatus (Services) and ValidateIngressLoadBalancerStatus: the rules a cloud controller
  * writing status.loadBalancer must satisfy against a real server.
  */
-export function validateLoadBalancerStatus(status: unknown, path: string, allowIpMode: boolean): FieldCause[] {
+export function validateLoadBalancerStatus(
+  status: unknown,
+  path: string,
+  allowIpMode: boolean,
+): FieldCause[] {
   const causes: FieldCause[] = [];
   if (!isJsonObject(status)) return causes;
   const ingress = status.ingress;
@@ -26,7 +30,8 @@ export function validateLoadBalancerStatus(status: unknown, path: string, allowI
       for (const problem of nameProblems(hostname, 'dns1123-subdomain')) {
         causes.push(invalidValue(`${at}.hostname`, hostname, problem));
       }
-      if (isIp(hostname)) causes.push(invalidValue(`${at}.hostname`, hostname, 'must be a DNS name, not an IP address'));
+      if (isIp(hostname))
+        causes.push(invalidValue(`${at}.hostname`, hostname, 'must be a DNS name, not an IP address'));
     }
     if (entry.ipMode !== undefined) {
       if (!allowIpMode) return;

@@ -17,9 +17,15 @@ const RETAIN_KEYS = '$retainKeys';
 const SET_ORDER = '$setElementOrder/';
 const DELETE_PRIMITIVE = '$deleteFromPrimitiveList/';
 
-export function applyStrategicMergePatch(original: JsonObject, patch: JsonValue, schema: PatchSchema): JsonObject {
+export function applyStrategicMergePatch(
+  original: JsonObject,
+  patch: JsonValue,
+  schema: PatchSchema,
+): JsonObject {
   if (!isJsonObject(patch)) {
-    throw new StrategicPatchError('json: cannot unmarshal array into Go value of type map[string]interface {}');
+    throw new StrategicPatchError(
+      'json: cannot unmarshal array into Go value of type map[string]interface {}',
+    );
   }
   return mergeMap(deepClone(original), deepClone(patch), schema, '');
 }
@@ -89,16 +95,24 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: PatchSchema, 
 
   for (const [field, order] of orders) {
     const list = original[field];
-    if (Array.isArray(list)) original[field] = applyOrder(list, order, schema[childPath(path, field)]?.mergeKey);
+    if (Array.isArray(list))
+      original[field] = applyOrder(list, order, schema[childPath(path, field)]?.mergeKey);
   }
   return original;
 }
 
-function mergeList(original: JsonValue[], patch: JsonValue[], schema: PatchSchema, path: string): JsonValue[] {
+function mergeList(
+  original: JsonValue[],
+  patch: JsonValue[],
+  schema: PatchSchema,
+  path: string,
+): JsonValue[] {
   const meta = schema[path];
   if (meta?.strategy !== 'merge') {
     // Without a merge strategy the list is atomic, but a lone `$patch: replace|delete` element still applies.
-    return patch.filter((item) => !(isJsonObject(item) && item[DIRECTIVE] !== undefined)).map(stripDirectives);
+    return patch
+      .filter((item) => !(isJsonObject(item) && item[DIRECTIVE] !== undefined))
+      .map(stripDirectives);
   }
   const mergeKey = meta.mergeKey;
   if (mergeKey === undefined) {
@@ -121,7 +135,9 @@ function mergeList(original: JsonValue[], patch: JsonValue[], schema: PatchSchem
       continue;
     }
     if (!Object.hasOwn(item, mergeKey)) {
-      throw new StrategicPatchError(`map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
+      throw new StrategicPatchError(
+        `map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`,
+      );
     }
     items.push(item);
   }
@@ -183,7 +199,11 @@ function orderLike(
   return result;
 }
 
-function applyOrder(list: readonly JsonValue[], order: readonly JsonValue[], mergeKey: string | undefined): JsonValue[] {
+function applyOrder(
+  list: readonly JsonValue[],
+  order: readonly JsonValue[],
+  mergeKey: string | undefined,
+): JsonValue[] {
   return orderLike(list, order, list, mergeKey);
 }
 
@@ -195,12 +215,19 @@ function withoutKey(obj: JsonObject, key: string): JsonObject {
 /** Directive keys never reach the stored object (the real decoder drops them as unknown fields). */
 function stripDirectives(value: JsonValue): JsonValue {
   if (Array.isArray(value)) {
-    return value.filter((item) => !(isJsonObject(item) && item[DIRECTIVE] !== undefined)).map(stripDirectives);
+    return value
+      .filter((item) => !(isJsonObject(item) && item[DIRECTIVE] !== undefined))
+      .map(stripDirectives);
   }
   if (!isJsonObject(value)) return value;
   const result: JsonObject = {};
   for (const [key, item] of Object.entries(value)) {
-    if (key === DIRECTIVE || key === RETAIN_KEYS || key.startsWith(SET_ORDER) || key.startsWith(DELETE_PRIMITIVE)) {
+    if (
+      key === DIRECTIVE ||
+      key === RETAIN_KEYS ||
+      key.startsWith(SET_ORDER) ||
+      key.startsWith(DELETE_PRIMITIVE)
+    ) {
       continue;
     }
     if (item === null) continue;

@@ -79,7 +79,8 @@ export function validateObjectMeta(meta: JsonObject, rule: NameRule, namespaced:
         causes.push(invalidValue('metadata.labels', key, problem));
       }
       const text = typeof value === 'string' ? value : '';
-      if (text.length > 63) causes.push(invalidValue('metadata.labels', text, 'must be no more than 63 characters'));
+      if (text.length > 63)
+        causes.push(invalidValue('metadata.labels', text, 'must be no more than 63 characters'));
       else if (!LABEL_VALUE.test(text)) {
         causes.push(
           invalidValue(

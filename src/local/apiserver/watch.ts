@@ -54,7 +54,8 @@ export class WatchHub {
     let first = true;
     const send = (type: WireEventType, object: JsonObject) => {
       if (res.writableEnded) return;
-      const encoded = request.encode && type !== 'BOOKMARK' && type !== 'ERROR' ? request.encode(object, first) : object;
+      const encoded =
+        request.encode && type !== 'BOOKMARK' && type !== 'ERROR' ? request.encode(object, first) : object;
       if (encoded !== object) first = false;
       res.write(`${JSON.stringify({ type, object: encoded })}\n`);
     };
