@@ -97,6 +97,7 @@ export async function startManager(options: ManagerOptions): Promise<RunningMana
     servers.push(server);
     healthUrl = server.url;
   }
+  logger.info({ metrics: metricsUrl ?? 'off', health: healthUrl ?? 'off', identity }, 'serving');
 
   await Promise.all(cacheList(caches).map((cache) => cache.start()));
   cacheSyncState.synced = true;

@@ -29,8 +29,8 @@ async function apiError(promise: Promise<unknown>): Promise<{ code: number; body
     await promise;
   } catch (error) {
     expect(error).toBeInstanceOf(ApiException);
-    const e = error as ApiException<string>;
-    return { code: e.code, body: JSON.parse(e.body) as Record<string, unknown> };
+    const e = error as ApiException<unknown>;
+    return { code: e.code, body: typeof e.body === 'string' ? (JSON.parse(e.body) as Record<string, unknown>) : {} };
   }
   throw new Error('expected the call to fail');
 }
@@ -160,7 +160,12 @@ describe('@kubernetes/client-node against the local API server', () => {
   });
 
   it('feeds an informer add, update and delete events', async () => {
-    const informer = makeInformer(kc, '/api/v1/nodes', () => core.listNode(), 'informer=yes');
+    const informer = makeInformer(
+      kc,
+      '/api/v1/nodes',
+      () => core.listNode({ labelSelector: 'informer=yes' }),
+      'informer=yes',
+    );
     const events: string[] = [];
     informer.on('add', (n) => events.push(`add:${n.metadata?.name}`));
     informer.on('update', (n) => events.push(`update:${n.metadata?.name}:${n.metadata?.labels?.step ?? ''}`));
@@ -187,13 +192,13 @@ describe('@kubernetes/client-node against the local API server', () => {
     const gate = new Promise<void>((resolve) => {
       releaseWatches = resolve;
     });
-    const removeHold = server.intercept(async (request) => {
-      if (holding && request.path === '/api/v1/nodes' && request.query.get('watch') === 'true') await gate;
-      return undefined;
-    });
     const requests: string[] = [];
     const removeLog = server.intercept((request) => {
       if (request.path === '/api/v1/nodes') requests.push(request.query.get('watch') === 'true' ? 'watch' : 'list');
+      return undefined;
+    });
+    const removeHold = server.intercept(async (request) => {
+      if (holding && request.path === '/api/v1/nodes' && request.query.get('watch') === 'true') await gate;
       return undefined;
     });
     const informer = new ListWatch<V1Node>(
