@@ -1,23 +1,15 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import { CoreV1Api } from '@kubernetes/client-node';
-import type { CloudProvider } from '../../providers/provider.js';
-import type { RunConfig } from '../config/schema.js';
-import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
 import { ProblemBoard } from '../observability/problem-board.js';
 import type { Plan } from '../plan.js';
 import { systemClock } from '../runtime/clock.js';
 import { cacheList, createCaches } from './caches.js';
-import type { ControllerDefinition, EventSink } from './controller-definition.js';
+import type { EventSink } from './controller-definition.js';
+import type { ManagerOptions } from './manager.js';
 
-export interface PlanOnceOptions {
-  readonly config: RunConfig;
-  readonly kubeConfig: KubeConfig;
-  readonly provider: CloudProvider;
-  readonly definitions: readonly ControllerDefinition[];
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-}
+export type PlanOnceOptions = Pick<
+  ManagerOptions,
+  'config' | 'kubeConfig' | 'provider' | 'definitions' | 'logger' | 'metrics'
+>;
 
 /** `skyway plan`: sync the caches once, then one observe + plan pass per controller. Nothing is written. */
 export async function collectPlans(

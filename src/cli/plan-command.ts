@@ -1,14 +1,9 @@
 import { Command, Option } from 'commander';
-import { availableControllerNames, CONTROLLER_DEFINITIONS } from '../../controllers/index.js';
 import { collectPlans } from '../app/plan-once.js';
-import { createProvider } from '../app/provider-factory.js';
 import { ConfigError } from '../config/load.js';
-import { loadKubeConfig } from '../kube/kubeconfig.js';
-import { createLogger } from '../observability/logger.js';
-import { createMetrics } from '../observability/metrics.js';
-import { ProblemBoard } from '../observability/problem-board.js';
 import { describeAction } from '../plan.js';
-import { addRunOptions, resolveRunConfig } from './options.js';
+import { addRunOptions } from './options.js';
+import { setUpControllers } from './setup.js';
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths =
@@ -32,17 +27,9 @@ export function planCommand(): Command {
       const output = options.output;
       if (output !== 'table' && output !== 'json')
         throw new ConfigError(`--output: must be table or json, got "${output}"`);
-      const config = resolveRunConfig(options, availableControllerNames());
-      const logger = createLogger({ level: config.logLevel, destination: process.stderr });
-      const metrics = createMetrics();
-      const kubeConfig = loadKubeConfig(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {});
-      const problems = new ProblemBoard();
-      const provider = createProvider(config, metrics, problems);
-      await provider.checkCredentials(AbortSignal.timeout(30_000));
-      const definitions = CONTROLLER_DEFINITIONS.filter((definition) =>
-        config.controllers.includes(definition.name),
-      );
-      const plans = await collectPlans({ config, kubeConfig, provider, definitions, logger, metrics });
+      const setup = await setUpControllers(options, { logsTo: process.stderr, processMetrics: false });
+      const { provider, definitions } = setup;
+      const plans = await collectPlans(setup);
       provider.close();
       if (output === 'json') {
         process.stdout.write(`${JSON.stringify(plans, null, 2)}\n`);

@@ -1,10 +1,11 @@
-import { CoreV1Api, KubeConfig, type V1Service } from '@kubernetes/client-node';
+import type { CoreV1Api, V1Service } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventRecorder } from '../../src/kube/event-recorder.js';
-import { startLocalApiServer } from '../../src/local/apiserver/index.js';
+import type { LocalApiServer } from '../../src/local/apiserver/index.js';
 import { type Clock, systemClock } from '../../src/runtime/clock.js';
+import { startTestCluster } from '../support/local-cluster.js';
 
-type Server = Awaited<ReturnType<typeof startLocalApiServer>>;
+type Server = LocalApiServer;
 
 const NS = 'events';
 
@@ -34,11 +35,7 @@ describe('event recorder against the local API server', () => {
   }
 
   beforeAll(async () => {
-    server = await startLocalApiServer({});
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(server.kubeconfigYaml());
-    core = kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: NS } } });
+    ({ server, core } = await startTestCluster({ namespaces: [NS] }));
   });
 
   afterAll(async () => {

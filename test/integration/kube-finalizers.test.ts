@@ -1,10 +1,11 @@
-import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { type CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound } from '../../src/kube/api-errors.js';
 import { addFinalizer, removeFinalizer, serviceFinalizerTarget } from '../../src/kube/finalizers.js';
-import { startLocalApiServer } from '../../src/local/apiserver/index.js';
+import type { LocalApiServer } from '../../src/local/apiserver/index.js';
+import { startTestCluster } from '../support/local-cluster.js';
 
-type Server = Awaited<ReturnType<typeof startLocalApiServer>>;
+type Server = LocalApiServer;
 
 const NS = 'finalizers';
 const CLEANUP = 'service.kubernetes.io/load-balancer-cleanup';
@@ -41,11 +42,7 @@ describe('finalizers against the local API server', () => {
     (await core.readNamespacedService({ namespace: NS, name })).metadata?.finalizers ?? [];
 
   beforeAll(async () => {
-    server = await startLocalApiServer({});
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(server.kubeconfigYaml());
-    core = kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: NS } } });
+    ({ server, core } = await startTestCluster({ namespaces: [NS] }));
   });
 
   afterEach(() => {

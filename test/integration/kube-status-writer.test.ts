@@ -1,10 +1,11 @@
-import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { type CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictRetriesExhaustedError } from '../../src/kube/errors.js';
 import { updateNodeStatus, updateServiceStatus } from '../../src/kube/status-writer.js';
-import { startLocalApiServer } from '../../src/local/apiserver/index.js';
+import type { LocalApiServer } from '../../src/local/apiserver/index.js';
+import { startTestCluster } from '../support/local-cluster.js';
 
-type Server = Awaited<ReturnType<typeof startLocalApiServer>>;
+type Server = LocalApiServer;
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const NS = 'status-writer';
@@ -61,11 +62,7 @@ describe('status writer against the local API server', () => {
   }
 
   beforeAll(async () => {
-    server = await startLocalApiServer({});
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(server.kubeconfigYaml());
-    core = kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: NS } } });
+    ({ server, core } = await startTestCluster({ namespaces: [NS] }));
   });
 
   afterEach(() => {

@@ -1,7 +1,8 @@
-import { CoordinationV1Api, KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { type LocalApiServer, startLocalApiServer } from '../../src/local/apiserver/index.js';
+import type { LocalApiServer } from '../../src/local/apiserver/index.js';
 import { LeaderElector } from '../../src/runtime/leader-election.js';
+import { startTestCluster } from '../support/local-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
 // Short lease times (the Lease stores whole seconds); client-go's ratios: renewDeadline < leaseDuration.
@@ -51,9 +52,7 @@ describe.concurrent('leader election against the local API server', () => {
   let leases: CoordinationV1Api;
 
   beforeAll(async () => {
-    server = await startLocalApiServer();
-    kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(server.kubeconfigYaml());
+    ({ server, kubeConfig } = await startTestCluster());
     leases = kubeConfig.makeApiClient(CoordinationV1Api);
   });
 

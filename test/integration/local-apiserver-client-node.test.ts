@@ -30,7 +30,10 @@ async function apiError(promise: Promise<unknown>): Promise<{ code: number; body
   } catch (error) {
     expect(error).toBeInstanceOf(ApiException);
     const e = error as ApiException<unknown>;
-    return { code: e.code, body: typeof e.body === 'string' ? (JSON.parse(e.body) as Record<string, unknown>) : {} };
+    return {
+      code: e.code,
+      body: typeof e.body === 'string' ? (JSON.parse(e.body) as Record<string, unknown>) : {},
+    };
   }
   throw new Error('expected the call to fail');
 }
@@ -56,7 +59,9 @@ describe('@kubernetes/client-node against the local API server', () => {
 
     const fresh = { ...read, metadata: { ...read.metadata, labels: { step: 'one' } } };
     const replaced = await core.replaceNode({ name: 'cn-1', body: fresh });
-    expect(Number(replaced.metadata?.resourceVersion)).toBeGreaterThan(Number(read.metadata?.resourceVersion));
+    expect(Number(replaced.metadata?.resourceVersion)).toBeGreaterThan(
+      Number(read.metadata?.resourceVersion),
+    );
 
     const stale = { ...read, metadata: { ...read.metadata, labels: { step: 'two' } } };
     const { code, body } = await apiError(core.replaceNode({ name: 'cn-1', body: stale }));
@@ -128,7 +133,11 @@ describe('@kubernetes/client-node against the local API server', () => {
     const first = await core.listNode({ labelSelector: 'pool', limit: 2 });
     expect(first.items).toHaveLength(2);
     expect(first.metadata?._continue).toBeTruthy();
-    const second = await core.listNode({ labelSelector: 'pool', limit: 2, _continue: first.metadata?._continue });
+    const second = await core.listNode({
+      labelSelector: 'pool',
+      limit: 2,
+      _continue: first.metadata?._continue,
+    });
     expect(second.items.map((n) => n.metadata?.name)).toEqual(['pool-b-1']);
     expect(second.metadata?._continue).toBeFalsy();
     expect(second.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
@@ -194,7 +203,8 @@ describe('@kubernetes/client-node against the local API server', () => {
     });
     const requests: string[] = [];
     const removeLog = server.intercept((request) => {
-      if (request.path === '/api/v1/nodes') requests.push(request.query.get('watch') === 'true' ? 'watch' : 'list');
+      if (request.path === '/api/v1/nodes')
+        requests.push(request.query.get('watch') === 'true' ? 'watch' : 'list');
       return undefined;
     });
     const removeHold = server.intercept(async (request) => {
@@ -217,11 +227,15 @@ describe('@kubernetes/client-node against the local API server', () => {
     await core.createNode({ body: node('relist-gone', { relist: 'yes' }) });
     try {
       await informer.start();
-      await waitFor(() => events.includes('add:relist-gone') && requests.includes('watch'), { description: 'watching' });
+      await waitFor(() => events.includes('add:relist-gone') && requests.includes('watch'), {
+        description: 'watching',
+      });
       holding = true;
       const watchesBefore = requests.filter((r) => r === 'watch').length;
       server.closeWatches();
-      await waitFor(() => requests.filter((r) => r === 'watch').length > watchesBefore, { description: 'rewatch' });
+      await waitFor(() => requests.filter((r) => r === 'watch').length > watchesBefore, {
+        description: 'rewatch',
+      });
       await core.deleteNode({ name: 'relist-gone' });
       server.compactHistory();
       const listsBefore = requests.filter((r) => r === 'list').length;
@@ -240,18 +254,29 @@ describe('@kubernetes/client-node against the local API server', () => {
   it('writes Service status through the status subresource and keeps the spec', async () => {
     const svc = await core.createNamespacedService({
       namespace: 'default',
-      body: { metadata: { name: 'lb' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }], selector: { app: 'x' } } },
+      body: {
+        metadata: { name: 'lb' },
+        spec: { type: 'LoadBalancer', ports: [{ port: 80 }], selector: { app: 'x' } },
+      },
     });
     expect(svc.spec?.ports?.[0]?.targetPort).toBe(80);
     const patched = await core.patchNamespacedServiceStatus(
-      { name: 'lb', namespace: 'default', body: { status: { loadBalancer: { ingress: [{ hostname: 'lb.example.com' }] } } } },
+      {
+        name: 'lb',
+        namespace: 'default',
+        body: { status: { loadBalancer: { ingress: [{ hostname: 'lb.example.com' }] } } },
+      },
       mergePatch,
     );
     expect(patched.status?.loadBalancer?.ingress).toEqual([{ hostname: 'lb.example.com' }]);
     expect(patched.spec?.clusterIP).toBe(svc.spec?.clusterIP);
     const invalid = await apiError(
       core.patchNamespacedServiceStatus(
-        { name: 'lb', namespace: 'default', body: { status: { loadBalancer: { ingress: [{ ip: 'not-an-ip' }] } } } },
+        {
+          name: 'lb',
+          namespace: 'default',
+          body: { status: { loadBalancer: { ingress: [{ ip: 'not-an-ip' }] } } },
+        },
         mergePatch,
       ),
     );

@@ -37,7 +37,8 @@ function kubectl(args: readonly string[], stdin?: string): Promise<KubectlResult
 
 async function ok(args: readonly string[], stdin?: string): Promise<string> {
   const result = await kubectl(args, stdin);
-  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`kubectl ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
   return result.stdout;
 }
 
@@ -46,7 +47,12 @@ async function getJson(args: readonly string[]): Promise<Record<string, any>> {
   return JSON.parse(await ok(['get', ...args, '-o', 'json'])) as Record<string, any>;
 }
 
-function serviceYaml(options: { name: string; type: string; targetPort: number; extraPort?: boolean }): string {
+function serviceYaml(options: {
+  name: string;
+  type: string;
+  targetPort: number;
+  extraPort?: boolean;
+}): string {
   const extra = options.extraPort ? '\n  - name: https\n    port: 443\n    targetPort: 8443' : '';
   return `apiVersion: v1
 kind: Service
@@ -64,7 +70,8 @@ spec:
 }
 
 // `kubectl create configmap|namespace` send protobuf bodies, which this server does not decode; see the gaps.
-const configMapYaml = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  k: v\n`;
+const configMapYaml = (name: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  k: v\n`;
 
 const NODE_YAML = (name: string) => `apiVersion: v1
 kind: Node
@@ -91,7 +98,9 @@ afterAll(async () => {
 describe('kubectl against the local API server', () => {
   it('reads a kubeconfig written with mode 0600 and reports the server version', async () => {
     expect((await stat(server.kubeconfigPath!)).mode & 0o777).toBe(0o600);
-    const version = JSON.parse(await ok(['version', '-o', 'json'])) as { serverVersion: { gitVersion: string } };
+    const version = JSON.parse(await ok(['version', '-o', 'json'])) as {
+      serverVersion: { gitVersion: string };
+    };
     expect(version.serverVersion.gitVersion).toMatch(/^v1\.32\./);
   });
 
@@ -111,9 +120,9 @@ describe('kubectl against the local API server', () => {
   });
 
   it('applies a Service (with validation on), defaults it, and re-applies a change keeping its nodePort', async () => {
-    expect(await ok(['apply', '-f', '-'], serviceYaml({ name: 'web', type: 'LoadBalancer', targetPort: 8080 }))).toContain(
-      'service/web created',
-    );
+    expect(
+      await ok(['apply', '-f', '-'], serviceYaml({ name: 'web', type: 'LoadBalancer', targetPort: 8080 })),
+    ).toContain('service/web created');
     const created = await getJson(['svc', 'web']);
     expect(created.spec.clusterIP).toMatch(/^10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+$/);
     expect(created.spec.clusterIPs).toEqual([created.spec.clusterIP]);
@@ -129,19 +138,30 @@ describe('kubectl against the local API server', () => {
     expect(created.status).toEqual({ loadBalancer: {} });
 
     expect(
-      await ok(['apply', '-f', '-'], serviceYaml({ name: 'web', type: 'LoadBalancer', targetPort: 9090, extraPort: true })),
+      await ok(
+        ['apply', '-f', '-'],
+        serviceYaml({ name: 'web', type: 'LoadBalancer', targetPort: 9090, extraPort: true }),
+      ),
     ).toContain('service/web configured');
     const updated = await getJson(['svc', 'web']);
     expect(updated.spec.clusterIP).toBe(created.spec.clusterIP);
     expect(updated.spec.ports).toHaveLength(2);
-    expect(updated.spec.ports[0]).toMatchObject({ name: 'http', port: 80, targetPort: 9090, nodePort: port.nodePort });
+    expect(updated.spec.ports[0]).toMatchObject({
+      name: 'http',
+      port: 80,
+      targetPort: 9090,
+      nodePort: port.nodePort,
+    });
     expect(updated.spec.ports[1].nodePort).toBeGreaterThanOrEqual(30000);
     expect(updated.spec.ports[1].nodePort).not.toBe(port.nodePort);
 
     // Re-applying the same file is a no-op: nothing is written.
     const before = updated.metadata.resourceVersion;
     expect(
-      await ok(['apply', '-f', '-'], serviceYaml({ name: 'web', type: 'LoadBalancer', targetPort: 9090, extraPort: true })),
+      await ok(
+        ['apply', '-f', '-'],
+        serviceYaml({ name: 'web', type: 'LoadBalancer', targetPort: 9090, extraPort: true }),
+      ),
     ).toContain('service/web unchanged');
     expect((await getJson(['svc', 'web'])).metadata.resourceVersion).toBe(before);
   });
@@ -162,7 +182,9 @@ describe('kubectl against the local API server', () => {
     const out = await ok(['get', 'svc,nodes', '-A']);
     expect(out).toMatch(/NAMESPACE\s+NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE/);
     expect(out).toMatch(/default\s+service\/kubernetes\s+ClusterIP\s+10\.96\.0\.1\s+<none>\s+443\/TCP/);
-    expect(out).toMatch(/default\s+service\/web\s+LoadBalancer\s+10\.\S+\s+<pending>\s+80:\d+\/TCP,443:\d+\/TCP/);
+    expect(out).toMatch(
+      /default\s+service\/web\s+LoadBalancer\s+10\.\S+\s+<pending>\s+80:\d+\/TCP,443:\d+\/TCP/,
+    );
     expect(out).toMatch(/NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION/);
     expect(out).toMatch(/node\/table-node\s+Unknown\s+worker/);
     const wide = await ok(['get', 'svc', 'web', '-o', 'wide']);
@@ -170,9 +192,14 @@ describe('kubectl against the local API server', () => {
   });
 
   it('rejects an invalid object with the real 422 message', async () => {
-    const result = await kubectl(['apply', '-f', '-'], serviceYaml({ name: 'Bad_Name', type: 'ClusterIP', targetPort: 80 }));
+    const result = await kubectl(
+      ['apply', '-f', '-'],
+      serviceYaml({ name: 'Bad_Name', type: 'ClusterIP', targetPort: 80 }),
+    );
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('Service "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"');
+    expect(result.stderr).toContain(
+      'Service "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"',
+    );
   });
 
   it('patches node status through the status subresource without touching spec', async () => {
@@ -193,9 +220,9 @@ describe('kubectl against the local API server', () => {
         addresses: [{ type: 'InternalIP', address: '10.0.0.5' }],
       },
     };
-    expect(await ok(['patch', 'node', 'n1', '--subresource=status', '--type=merge', '-p', JSON.stringify(patch)])).toContain(
-      'node/n1 patched',
-    );
+    expect(
+      await ok(['patch', 'node', 'n1', '--subresource=status', '--type=merge', '-p', JSON.stringify(patch)]),
+    ).toContain('node/n1 patched');
     const node = await getJson(['node', 'n1']);
     expect(node.status.conditions[0]).toMatchObject({ type: 'Ready', status: 'True' });
     expect(node.status.addresses).toEqual([{ type: 'InternalIP', address: '10.0.0.5' }]);
@@ -240,8 +267,17 @@ describe('kubectl against the local API server', () => {
     };
     await ok(['create', '-f', '-'], JSON.stringify(other));
     const forWeb = await getJson(['events', '-n', 'default', '--field-selector', 'involvedObject.name=web']);
-    expect(forWeb.items.map((e: { metadata: { name: string } }) => e.metadata.name)).toEqual(['web.ensuring']);
-    const table = await ok(['get', 'events', '-n', 'default', '--field-selector', 'involvedObject.kind=Service']);
+    expect(forWeb.items.map((e: { metadata: { name: string } }) => e.metadata.name)).toEqual([
+      'web.ensuring',
+    ]);
+    const table = await ok([
+      'get',
+      'events',
+      '-n',
+      'default',
+      '--field-selector',
+      'involvedObject.kind=Service',
+    ]);
     expect(table).toMatch(/LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE/);
     expect(table).toMatch(/Normal\s+EnsuringLoadBalancer\s+service\/web\s+Ensuring load balancer/);
     expect(table).not.toContain('CreatedRoute');
@@ -252,18 +288,39 @@ describe('kubectl against the local API server', () => {
 
   it('deletes an object with a finalizer only once the finalizer is removed', async () => {
     await ok(['apply', '-f', '-'], NODE_YAML('doomed'));
-    await ok(['patch', 'node', 'doomed', '--type=merge', '-p', '{"metadata":{"finalizers":["skyway.dev/cleanup"]}}']);
+    await ok([
+      'patch',
+      'node',
+      'doomed',
+      '--type=merge',
+      '-p',
+      '{"metadata":{"finalizers":["skyway.dev/cleanup"]}}',
+    ]);
     expect(await ok(['delete', 'node', 'doomed', '--wait=false'])).toContain('node "doomed" deleted');
     const lingering = await getJson(['node', 'doomed']);
     expect(lingering.metadata.deletionTimestamp).toMatch(/Z$/);
     expect(lingering.metadata.deletionGracePeriodSeconds).toBe(0);
     expect(lingering.metadata.finalizers).toEqual(['skyway.dev/cleanup']);
 
-    const adding = await kubectl(['patch', 'node', 'doomed', '--type=merge', '-p', '{"metadata":{"finalizers":["a","skyway.dev/cleanup"]}}']);
+    const adding = await kubectl([
+      'patch',
+      'node',
+      'doomed',
+      '--type=merge',
+      '-p',
+      '{"metadata":{"finalizers":["a","skyway.dev/cleanup"]}}',
+    ]);
     expect(adding.code).not.toBe(0);
     expect(adding.stderr).toContain('no new finalizers can be added if the object is being deleted');
 
-    await ok(['patch', 'node', 'doomed', '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers/0"}]']);
+    await ok([
+      'patch',
+      'node',
+      'doomed',
+      '--type=json',
+      '-p',
+      '[{"op":"remove","path":"/metadata/finalizers/0"}]',
+    ]);
     const gone = await kubectl(['get', 'node', 'doomed']);
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toContain('nodes "doomed" not found');
@@ -272,9 +329,16 @@ describe('kubectl against the local API server', () => {
   it('deletes a namespace and everything in it', async () => {
     await ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: scratch\n');
     await ok(['apply', '-n', 'scratch', '-f', '-'], configMapYaml('settings'));
-    await ok(['apply', '-n', 'scratch', '-f', '-'], serviceYaml({ name: 'inner', type: 'NodePort', targetPort: 80 }));
-    expect(await ok(['delete', 'namespace', 'scratch', '--timeout=10s'])).toContain('namespace "scratch" deleted');
-    expect((await kubectl(['get', 'namespace', 'scratch'])).stderr).toContain('namespaces "scratch" not found');
+    await ok(
+      ['apply', '-n', 'scratch', '-f', '-'],
+      serviceYaml({ name: 'inner', type: 'NodePort', targetPort: 80 }),
+    );
+    expect(await ok(['delete', 'namespace', 'scratch', '--timeout=10s'])).toContain(
+      'namespace "scratch" deleted',
+    );
+    expect((await kubectl(['get', 'namespace', 'scratch'])).stderr).toContain(
+      'namespaces "scratch" not found',
+    );
     const missing = await kubectl(['apply', '-n', 'scratch', '-f', '-'], configMapYaml('x'));
     expect(missing.stderr).toContain('namespaces "scratch" not found');
   });
@@ -283,7 +347,16 @@ describe('kubectl against the local API server', () => {
     await ok(['apply', '-f', '-'], NODE_YAML('watched'));
     const child = spawn(
       'kubectl',
-      ['--kubeconfig', server.kubeconfigPath!, 'get', 'nodes', '--watch', '-o', 'json', '--output-watch-events'],
+      [
+        '--kubeconfig',
+        server.kubeconfigPath!,
+        'get',
+        'nodes',
+        '--watch',
+        '-o',
+        'json',
+        '--output-watch-events',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     children.push(child);
@@ -295,7 +368,10 @@ describe('kubectl against the local API server', () => {
       stdout
         .split(/\n(?=\{)/)
         .filter((chunk) => chunk.trim() !== '')
-        .map((chunk) => JSON.parse(chunk) as { type: string; object: { metadata: { name: string; labels?: object } } });
+        .map(
+          (chunk) =>
+            JSON.parse(chunk) as { type: string; object: { metadata: { name: string; labels?: object } } },
+        );
     await waitFor(() => events().some((e) => e.type === 'ADDED' && e.object.metadata.name === 'watched'), {
       description: 'initial ADDED event',
       timeoutMs: 10_000,
@@ -320,8 +396,15 @@ describe('kubectl against the local API server', () => {
       await ok(['label', 'configmap', name, `tier=${name === 'sel-c' ? 'backend' : 'frontend'}`]);
     }
     const frontend = await getJson(['configmaps', '-l', 'tier in (frontend),tier!=backend']);
-    expect(frontend.items.map((c: { metadata: { name: string } }) => c.metadata.name)).toEqual(['sel-a', 'sel-b']);
+    expect(frontend.items.map((c: { metadata: { name: string } }) => c.metadata.name)).toEqual([
+      'sel-a',
+      'sel-b',
+    ]);
     const paged = await getJson(['configmaps', '-l', 'tier', '--chunk-size=1']);
-    expect(paged.items.map((c: { metadata: { name: string } }) => c.metadata.name)).toEqual(['sel-a', 'sel-b', 'sel-c']);
+    expect(paged.items.map((c: { metadata: { name: string } }) => c.metadata.name)).toEqual([
+      'sel-a',
+      'sel-b',
+      'sel-c',
+    ]);
   });
 });

@@ -1,12 +1,13 @@
-import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
+import type { CoreV1Api, KubeConfig, V1Node } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudProvider } from '../../providers/provider.js';
 import type { ControllerDefinition } from '../../src/app/controller-definition.js';
 import { type RunningManager, startManager } from '../../src/app/manager.js';
 import { runConfigSchema } from '../../src/config/schema.js';
-import { type LocalApiServer, startLocalApiServer } from '../../src/local/apiserver/index.js';
+import type { LocalApiServer } from '../../src/local/apiserver/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
+import { startTestCluster } from '../support/local-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** A real (if tiny) controller: it records which Nodes it reconciled, so the test sees who is doing the work. */
@@ -72,10 +73,8 @@ describe('manager against the local API server', () => {
   }
 
   beforeAll(async () => {
-    server = await startLocalApiServer();
-    kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(server.kubeconfigYaml());
-    const core = kubeConfig.makeApiClient(CoreV1Api);
+    let core: CoreV1Api;
+    ({ server, kubeConfig, core } = await startTestCluster());
     await core.createNode({ body: node('n1') });
     await core.createNode({ body: node('n2') });
   });

@@ -20,7 +20,11 @@ export interface RawRequestOptions {
   readonly accept?: string;
 }
 
-export function rawRequest(server: LocalApiServer, path: string, options: RawRequestOptions = {}): Promise<RawResponse> {
+export function rawRequest(
+  server: LocalApiServer,
+  path: string,
+  options: RawRequestOptions = {},
+): Promise<RawResponse> {
   const url = new URL(path, server.url);
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   const token = options.token === undefined ? server.token : options.token;
@@ -32,7 +36,12 @@ export function rawRequest(server: LocalApiServer, path: string, options: RawReq
         ca: server.caPem,
         headers: {
           ...(token !== null ? { Authorization: `Bearer ${token}` } : {}),
-          ...(body !== undefined ? { 'Content-Type': options.contentType ?? 'application/json' } : {}),
+          ...(body !== undefined
+            ? {
+                'Content-Type': options.contentType ?? 'application/json',
+                'Content-Length': Buffer.byteLength(body),
+              }
+            : {}),
           ...(options.accept ? { Accept: options.accept } : {}),
         },
       },
