@@ -42,9 +42,11 @@ async function ok(args: readonly string[], stdin?: string): Promise<string> {
   return result.stdout;
 }
 
-async function getJson(args: readonly string[]): Promise<Record<string, any>> {
-  // biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary fields of kubectl's JSON output
-  return JSON.parse(await ok(['get', ...args, '-o', 'json'])) as Record<string, any>;
+// biome-ignore lint/suspicious/noExplicitAny: the tests read arbitrary fields of kubectl's JSON output
+type Json = Record<string, any>;
+
+async function getJson(args: readonly string[]): Promise<Json> {
+  return JSON.parse(await ok(['get', ...args, '-o', 'json'])) as Json;
 }
 
 function serviceYaml(options: {

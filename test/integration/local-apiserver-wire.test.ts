@@ -15,7 +15,8 @@ const MERGE = 'application/merge-patch+json';
 const JSON_PATCH = 'application/json-patch+json';
 const STRATEGIC = 'application/strategic-merge-patch+json';
 
-type Obj = Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: wire payloads are read field by field
+// biome-ignore lint/suspicious/noExplicitAny: wire payloads are read field by field
+type Obj = Record<string, any>;
 
 async function create(path: string, body: unknown): Promise<Obj> {
   const res = await post(path, body);

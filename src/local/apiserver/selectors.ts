@@ -77,8 +77,8 @@ function splitTopLevel(text: string): string[] {
   return parts;
 }
 
-const KEY = String.raw`(?:[a-z0-9A-Z](?:[-a-z0-9A-Z_.]*[a-z0-9A-Z])?/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?`;
-const VALUE = String.raw`(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?`;
+const KEY = '(?:[a-z0-9A-Z](?:[-a-z0-9A-Z_.]*[a-z0-9A-Z])?/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?';
+const VALUE = '(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?';
 const SET_RE = new RegExp(String.raw`^(${KEY})\s+(in|notin)\s*\(([^()]*)\)$`);
 const BINARY_RE = new RegExp(String.raw`^(${KEY})\s*(==|!=|=|>|<)\s*(\S*)$`);
 const EXISTS_RE = new RegExp(String.raw`^(!?)\s*(${KEY})$`);
@@ -90,7 +90,7 @@ function parseRequirement(text: string): LabelRequirement {
     const values = set[3]!
       .split(',')
       .map((v) => v.trim())
-      .filter((v, i, all) => v !== '' || all.length > 1);
+      .filter((v, _i, all) => v !== '' || all.length > 1);
     for (const v of values) checkValue(v);
     return { key: set[1]!, operator: set[2] as 'in' | 'notin', values };
   }

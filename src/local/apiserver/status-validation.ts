@@ -55,7 +55,7 @@ function isIpv6(text: string): boolean {
   if (halves.length > 2) return false;
   const groups = halves.flatMap((half) => (half === '' ? [] : half.split(':')));
   const tail = groups[groups.length - 1];
-  const hasV4 = tail !== undefined && tail.includes('.');
+  const hasV4 = tail?.includes('.') === true;
   if (hasV4 && ipv4ToNumber(tail!) === undefined) return false;
   const hexGroups = hasV4 ? groups.slice(0, -1) : groups;
   if (!hexGroups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
