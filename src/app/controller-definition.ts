@@ -44,6 +44,8 @@ export interface WatchSpec {
   readonly toKeys: (object: KubernetesObject) => readonly string[];
   /** Coalesce bursts of events into one reconcile after this window (routes use one key for all nodes). */
   readonly coalesceMs?: number;
+  /** Whether an update needs a reconcile; default every update. Nodes are updated by kubelet heartbeats. */
+  readonly updateMatters?: (object: KubernetesObject, previous: KubernetesObject) => boolean;
 }
 
 export interface ControllerParts {

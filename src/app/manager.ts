@@ -128,11 +128,10 @@ export async function startManager(options: ManagerOptions): Promise<RunningMana
       const cache = caches[watch.cache];
       if (!cache)
         throw new Error(`controller ${definition.name} watches ${watch.cache}, which it does not inform on`);
-      controller.watch(
-        cache,
-        watch.toKeys,
-        watch.coalesceMs === undefined ? {} : { coalesceMs: watch.coalesceMs },
-      );
+      controller.watch(cache, watch.toKeys, {
+        ...(watch.coalesceMs === undefined ? {} : { coalesceMs: watch.coalesceMs }),
+        ...(watch.updateMatters ? { updateMatters: watch.updateMatters } : {}),
+      });
     }
     return controller;
   });

@@ -6,7 +6,7 @@ import type { RunConfig } from '../config/schema.js';
 /** Adds every RUN_OPTIONS flag (plus --config) to a command; defaults are applied later by the schema. */
 export function addRunOptions(command: Command): Command {
   for (const spec of RUN_OPTIONS) {
-    const value = spec.key === 'leaderElect' ? `[${spec.valueName}]` : `<${spec.valueName}>`;
+    const value = spec.valueName === 'true|false' ? `[${spec.valueName}]` : `<${spec.valueName}>`;
     const defaultText = spec.defaultText ? ` (default: ${spec.defaultText})` : '';
     command.addOption(
       new Option(`--${spec.flag} ${value}`, `${spec.description}${defaultText} [env ${envName(spec.flag)}]`),

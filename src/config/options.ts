@@ -147,6 +147,26 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     defaultText: '20',
   },
   {
+    key: 'awsRouteTableIds',
+    flag: 'aws-route-table-ids',
+    valueName: 'ids',
+    description: 'Comma list of route table ids to manage instead of the tables tagged kubernetes.io/cluster/<name>.',
+  },
+  {
+    key: 'routeConcurrency',
+    flag: 'route-concurrency',
+    valueName: 'n',
+    description: 'Route create/replace/delete calls in flight at once.',
+    defaultText: '20',
+  },
+  {
+    key: 'manageSourceDestCheck',
+    flag: 'manage-source-dest-check',
+    valueName: 'true|false',
+    description: 'AWS: turn source/destination checks off on node instances so they can forward pod traffic.',
+    defaultText: 'true',
+  },
+  {
     key: 'gcpEndpoint',
     flag: 'gcp-endpoint',
     valueName: 'url',

@@ -1,5 +1,5 @@
-import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { parseCidr } from '../cidr.js';
 import { LOG_LEVELS, type LogLevel } from '../observability/logger.js';
 import { parseDuration } from './duration.js';
 
@@ -64,21 +64,13 @@ const listenAddress = z.string().transform((text, ctx) => {
 });
 
 const cidr = z.string().transform((text, ctx) => {
-  try {
-    const [address, prefix] = ipaddr.parseCIDR(text);
-    // Store the canonical network form so later comparisons are string-safe.
-    const network =
-      address.kind() === 'ipv4'
-        ? ipaddr.IPv4.networkAddressFromCIDR(text).toString()
-        : ipaddr.IPv6.networkAddressFromCIDR(text).toString();
-    return `${network}/${prefix}`;
-  } catch {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${text}" is not a CIDR (e.g. 10.244.0.0/16 or fd00:10:244::/56)`,
-    });
+  const parsed = parseCidr(text);
+  if (!parsed) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a CIDR (e.g. 10.244.0.0/16 or fd00:10:244::/56)` });
     return z.NEVER;
   }
+  // The canonical network form, so later comparisons are string-safe.
+  return parsed.text;
 });
 
 /** A DNS-1123 label, so the name is safe in AWS tags and GCP resource names alike. */
@@ -123,6 +115,17 @@ export function runConfigSchema(availableControllers: readonly string[]) {
         .default('info'),
       cloudQps: positiveNumber(10_000).default(10),
       cloudBurst: integer(1, 100_000).default(20),
+      awsRouteTableIds: commaList
+        .default([])
+        .superRefine((ids, ctx) => {
+          for (const id of ids) {
+            if (!/^rtb-[0-9a-f]{8,17}$/.test(id)) {
+              ctx.addIssue({ code: 'custom', message: `"${id}" is not a route table id (rtb-…)` });
+            }
+          }
+        }),
+      routeConcurrency: integer(1, 200).default(20),
+      manageSourceDestCheck: booleanText.default(true),
       gcpEndpoint: z.url({ message: 'must be a URL such as http://127.0.0.1:8085' }).optional(),
     })
     .strict()

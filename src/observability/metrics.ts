@@ -12,6 +12,8 @@ export interface Metrics {
   readonly cloudApiCalls: Counter<'provider' | 'service' | 'operation' | 'result'>;
   readonly cloudApiDuration: Histogram<'provider' | 'service' | 'operation'>;
   readonly leader: Gauge<string>;
+  readonly routeTables: Gauge<string>;
+  readonly routeFailures: Counter<'reason'>;
 }
 
 export function createMetrics(options: { readonly processMetrics?: boolean } = {}): Metrics {
@@ -61,6 +63,17 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
     leader: new Gauge({
       name: 'skyway_leader',
       help: '1 while this replica holds the leader lease, else 0.',
+      registers,
+    }),
+    routeTables: new Gauge({
+      name: 'skyway_route_tables',
+      help: 'Route tables (AWS) or networks (GCP) the routes controller manages; 0 means none was found.',
+      registers,
+    }),
+    routeFailures: new Counter({
+      name: 'skyway_route_failures_total',
+      help: 'Node routes that could not be made, by reason (the cloud error code, or conflict).',
+      labelNames: ['reason'],
       registers,
     }),
   };

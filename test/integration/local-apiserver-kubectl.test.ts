@@ -71,7 +71,6 @@ spec:
 `;
 }
 
-// `kubectl create configmap|namespace` send protobuf bodies, which this server does not decode; see the gaps.
 const configMapYaml = (name: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  k: v\n`;
 
@@ -328,9 +327,100 @@ describe('kubectl against the local API server', () => {
     expect(gone.stderr).toContain('nodes "doomed" not found');
   });
 
+  it('creates objects from kubectl create, whose typed clients send protobuf bodies', async () => {
+    await ok(['create', 'namespace', 'made']);
+    expect((await getJson(['namespace', 'made'])).metadata.labels).toEqual({
+      'kubernetes.io/metadata.name': 'made',
+    });
+    await ok(['create', 'secret', 'generic', 'creds', '-n', 'made', '--from-literal=key=value']);
+    expect((await getJson(['secret', 'creds', '-n', 'made'])).data).toEqual({ key: 'dmFsdWU=' });
+    await ok(['create', 'serviceaccount', 'robot', '-n', 'made']);
+    await ok(['create', 'service', 'nodeport', 'np', '-n', 'made', '--tcp=80:8080', '--node-port=30999']);
+    const svc = await getJson(['svc', 'np', '-n', 'made']);
+    expect(svc.metadata).not.toHaveProperty('generateName');
+    expect(svc.spec).toMatchObject({
+      type: 'NodePort',
+      selector: { app: 'np' },
+      sessionAffinity: 'None',
+      ports: [{ name: '80-8080', port: 80, targetPort: 8080, nodePort: 30999, protocol: 'TCP' }],
+    });
+    await ok([
+      'create',
+      'ingress',
+      'web',
+      '-n',
+      'made',
+      '--class=skyway',
+      '--rule=example.com/api*=api:8080,tls=cert',
+    ]);
+    const ingress = await getJson(['ingress', 'web', '-n', 'made']);
+    expect(ingress.spec).toEqual({
+      ingressClassName: 'skyway',
+      rules: [
+        {
+          host: 'example.com',
+          http: {
+            paths: [
+              {
+                path: '/api',
+                pathType: 'Prefix',
+                backend: { service: { name: 'api', port: { number: 8080 } } },
+              },
+            ],
+          },
+        },
+      ],
+      tls: [{ hosts: ['example.com'], secretName: 'cert' }],
+    });
+    expect(await ok(['get', 'ingress', '-n', 'made'])).toMatch(/web\s+skyway\s+example\.com\s+80, 443/);
+  });
+
+  it('server-side applies, dropping fields the manager stopped applying', async () => {
+    const config = (labels: string, ports: string) => `apiVersion: v1
+kind: Service
+metadata:
+  name: ssa
+  labels: {${labels}}
+spec:
+  type: LoadBalancer
+  ports:
+${ports}`;
+    const both = '  - {name: http, port: 80, targetPort: 8080}\n  - {name: https, port: 443}\n';
+    expect(await ok(['apply', '--server-side', '-f', '-'], config('a: "1", b: "2"', both))).toContain(
+      'service/ssa serverside-applied',
+    );
+    const first = await getJson(['svc', 'ssa']);
+    expect(first.spec.ports).toHaveLength(2);
+    await ok(
+      ['apply', '--server-side', '-f', '-'],
+      config('a: "1"', '  - {name: http, port: 80, targetPort: 8080}\n'),
+    );
+    const second = await getJson(['svc', 'ssa']);
+    expect(second.metadata.labels).toEqual({ a: '1' });
+    expect(second.spec.ports).toEqual([first.spec.ports[0]]);
+    expect(second.spec.clusterIP).toBe(first.spec.clusterIP);
+  });
+
+  it('waits for a node condition and prints cordoned nodes as the real printer does', async () => {
+    await ok(['apply', '-f', '-'], NODE_YAML('waiter'));
+    const waiting = kubectl(['wait', '--for=condition=Ready', 'node/waiter', '--timeout=15s']);
+    await ok([
+      'patch',
+      'node',
+      'waiter',
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      '{"status":{"conditions":[{"type":"Ready","status":"True"}]}}',
+    ]);
+    expect((await waiting).stdout).toContain('node/waiter condition met');
+    await ok(['cordon', 'waiter']);
+    expect(await ok(['get', 'node', 'waiter'])).toMatch(/waiter\s+Ready,SchedulingDisabled\s+worker/);
+  });
+
   it('deletes a namespace and everything in it', async () => {
-    await ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: scratch\n');
-    await ok(['apply', '-n', 'scratch', '-f', '-'], configMapYaml('settings'));
+    await ok(['create', 'namespace', 'scratch']);
+    await ok(['create', 'configmap', 'settings', '-n', 'scratch', '--from-literal=a=b']);
     await ok(
       ['apply', '-n', 'scratch', '-f', '-'],
       serviceYaml({ name: 'inner', type: 'NodePort', targetPort: 80 }),
@@ -341,7 +431,7 @@ describe('kubectl against the local API server', () => {
     expect((await kubectl(['get', 'namespace', 'scratch'])).stderr).toContain(
       'namespaces "scratch" not found',
     );
-    const missing = await kubectl(['apply', '-n', 'scratch', '-f', '-'], configMapYaml('x'));
+    const missing = await kubectl(['create', 'configmap', 'x', '-n', 'scratch']);
     expect(missing.stderr).toContain('namespaces "scratch" not found');
   });
 

@@ -25,6 +25,8 @@ import type { WatchHub } from './watch.js';
  * The HTTP front of the server: bearer-token authentication, the test fault-injection hooks, discovery,
  * and the REST verbs on resource paths, each answered as kube-apiserver answers it.
  */
+const APPLY_PATCH = 'application/apply-patch+yaml';
+
 export interface InterceptRequest {
   readonly method: string;
   readonly path: string;
@@ -53,13 +55,13 @@ export async function handleRequest(context: HandlerContext, req: IncomingMessag
     const url = new URL(req.url ?? '/', 'https://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     if (!authorized(req.headers.authorization, context.token)) throw unauthorized();
-    const text = await readBody(req);
+    const body = await readBody(req);
     for (const interceptor of context.interceptors) {
       const reply = await interceptor({
         method,
         path: url.pathname,
         query: url.searchParams,
-        body: peekBody(text),
+        body: peekBody(body),
       });
       if (reply) {
         sendJson(res, reply.status, reply.body);
@@ -67,7 +69,7 @@ export async function handleRequest(context: HandlerContext, req: IncomingMessag
       }
     }
     const contentType = mediaType(req.headers['content-type']);
-    await route(context, { accept: req.headers.accept, method, url, text, contentType }, res);
+    await route(context, { accept: req.headers.accept, method, url, body, contentType }, res);
   } catch (error) {
     const apiError =
       error instanceof ApiError ? error : internalError((error as Error).message ?? String(error));
@@ -91,7 +93,7 @@ interface ParsedRequest {
   readonly accept: string | undefined;
   readonly method: string;
   readonly url: URL;
-  readonly text: string;
+  readonly body: Buffer;
   readonly contentType: string;
 }
 
@@ -206,7 +208,22 @@ function handleResource(
       return;
     }
     case 'PATCH': {
-      const patch = decodeBody(request.text, 'application/json');
+      if (request.contentType === APPLY_PATCH) {
+        const applied = registry.apply(
+          resource,
+          namespace,
+          name,
+          decodeBody(request.body, 'application/yaml'),
+          subresource,
+          {
+            ...write,
+            fieldManager: query.get('fieldManager') ?? '',
+          },
+        );
+        sendJson(res, applied.created ? 201 : 200, applied.object);
+        return;
+      }
+      const patch = decodeBody(request.body, 'application/json');
       if (patch === undefined) throw badRequest('the body of the request was empty');
       const patched = registry.patch(
         resource,
@@ -239,11 +256,13 @@ function handleResource(
 }
 
 function decode(request: ParsedRequest): JsonValue | undefined {
-  return decodeBody(request.text, request.contentType);
+  return decodeBody(request.body, request.contentType);
 }
 
+/** DeleteOptions, when a body is sent (kubectl sends JSON; typed clients may send protobuf, ignored here). */
 function decodeDeleteOptions(request: ParsedRequest): JsonValue | undefined {
-  return decodeBody(request.text, request.contentType);
+  if (request.contentType !== '' && request.contentType !== 'application/json') return undefined;
+  return decodeBody(request.body, request.contentType);
 }
 
 function listOptions(query: URLSearchParams): ListOptions {

@@ -2,11 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, unsupportedMediaType } from './api-errors.js';
 import type { JsonValue } from './json.js';
+import { decodeProtobufBody, PROTOBUF_CONTENT_TYPE } from './protobuf-kinds.js';
 
 /** Reading request bodies and writing JSON replies, with the limits and headers of the real server. */
 const MAX_BODY_BYTES = 3 * 1024 * 1024; // kube-apiserver's request size limit
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -15,7 +16,7 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw badRequest('the request body is too large');
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** The media type without parameters, lower-cased: `application/json; charset=utf-8` → `application/json`. */
@@ -23,11 +24,13 @@ export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-/** Decodes a body as JSON, or YAML when the client says so; undefined for an empty body. */
-export function decodeBody(text: string, contentType: string): JsonValue | undefined {
+/** Decodes a body as JSON, YAML or Kubernetes protobuf, by its Content-Type; undefined for an empty body. */
+export function decodeBody(body: Buffer, contentType: string): JsonValue | undefined {
+  if (contentType === PROTOBUF_CONTENT_TYPE && body.length > 0) return decodeProtobufBody(body);
+  const text = body.toString('utf8');
   if (text.trim() === '') return undefined;
   if (contentType !== '' && contentType !== 'application/json' && contentType !== 'application/yaml') {
-    throw unsupportedMediaType(contentType, ['application/json', 'application/yaml']);
+    throw unsupportedMediaType(contentType, ['application/json', 'application/yaml', PROTOBUF_CONTENT_TYPE]);
   }
   try {
     if (contentType === 'application/yaml') return parseYaml(text) as JsonValue;
@@ -38,7 +41,8 @@ export function decodeBody(text: string, contentType: string): JsonValue | undef
 }
 
 /** Best-effort decode for fault-injection hooks, which see whatever the client sent. */
-export function peekBody(text: string): unknown {
+export function peekBody(body: Buffer): unknown {
+  const text = body.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;

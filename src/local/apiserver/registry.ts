@@ -28,8 +28,10 @@ import {
   timestamp,
 } from './object-meta.js';
 import { applyPatch } from './patch.js';
+import { patchSchemaFor } from './patch-schema.js';
 import type { ResourceType } from './resources.js';
 import { apiVersionOf, RESOURCES, resourceByKind, resourceKey } from './resources.js';
+import { AppliedFields, appliedFieldPaths, mergeAppliedConfiguration } from './server-side-apply.js';
 import type { Store } from './store.js';
 import { validateObjectMeta } from './validation.js';
 
@@ -71,6 +73,7 @@ export class Registry {
   private readonly store: Store;
   private readonly now: () => number;
   private readonly context: HookContext;
+  private readonly applied = new AppliedFields();
 
   constructor(options: { store: Store; allocators: ServiceAllocators; now?: () => number }) {
     this.store = options.store;
@@ -199,6 +202,57 @@ export class Registry {
     // A patch that sets metadata.resourceVersion makes it a precondition, as on the real server.
     this.checkPrecondition(resource, existing, meta.resourceVersion);
     return this.applyUpdate(resource, existing, patched, subresource, options);
+  }
+
+  /** Server-side apply (simplified, see server-side-apply.ts); creates the object when it does not exist. */
+  apply(
+    resource: ResourceType,
+    namespace: string,
+    name: string,
+    body: unknown,
+    subresource: Subresource,
+    options: WriteOptions & { readonly fieldManager: string },
+  ): { object: JsonObject; created: boolean } {
+    if (!options.fieldManager) {
+      throw new ApiError(
+        422,
+        'Invalid',
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+      );
+    }
+    if (isJsonObject(body) && (!body.apiVersion || !body.kind)) {
+      throw badRequest(`${body.apiVersion ? 'kind' : 'apiVersion'} must be set`);
+    }
+    const config = this.checkBody(resource, body);
+    const meta = metaOf(config);
+    if (meta.name !== undefined && meta.name !== name) {
+      throw badRequest(
+        `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`,
+      );
+    }
+    meta.name = name;
+    this.checkNamespace(resource, namespace, config);
+    const schema = patchSchemaFor(resource.kind);
+    const existing = this.store.get(resourceKey(resource), namespace, name);
+    if (!existing) {
+      if (subresource !== undefined) throw notFound(resource, name);
+      const created = this.create(resource, namespace, config, options);
+      const uid = String(metaOf(created).uid);
+      this.applied.record(uid, options.fieldManager, appliedFieldPaths(config, schema));
+      return { object: created, created: true };
+    }
+    this.checkPrecondition(resource, existing, meta.resourceVersion);
+    const uid = String(metaOf(existing).uid);
+    const { result, paths } = mergeAppliedConfiguration({
+      live: existing,
+      config,
+      schema,
+      previous: this.applied.previous(uid, options.fieldManager),
+      ownedByOthers: this.applied.ownedByOthers(uid, options.fieldManager),
+    });
+    const object = this.applyUpdate(resource, existing, result, subresource, options);
+    if (!options.dryRun) this.applied.record(uid, options.fieldManager, paths);
+    return { object, created: false };
   }
 
   delete(
