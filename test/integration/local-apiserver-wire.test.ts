@@ -378,11 +378,20 @@ describe('fault injection and paging', () => {
     expect(first.items.map((i: Obj) => i.metadata.name)).toEqual(['p1', 'p2']);
     expect(first.metadata.remainingItemCount).toBe(1);
     const token = encodeURIComponent(first.metadata.continue);
+    // Changes after the first page do not show in the rest: the list reads the first page's snapshot.
+    await del('/api/v1/namespaces/paging/configmaps/p3');
+    await create('/api/v1/namespaces/paging/configmaps', { metadata: { name: 'p9' } });
     const second = (
       await rawRequest(server, `/api/v1/namespaces/paging/configmaps?limit=2&continue=${token}`)
     ).json<Obj>();
     expect(second.items.map((i: Obj) => i.metadata.name)).toEqual(['p3']);
     expect(second.metadata.continue).toBeUndefined();
+    expect(second.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
+    const exact = await rawRequest(
+      server,
+      `/api/v1/namespaces/paging/configmaps?resourceVersion=${first.metadata.resourceVersion}&resourceVersionMatch=Exact`,
+    );
+    expect(exact.json<Obj>().items.map((i: Obj) => i.metadata.name)).toEqual(['p1', 'p2', 'p3']);
     // Like etcd, compaction at the current revision keeps that revision readable: a write must come first.
     await create('/api/v1/namespaces/paging/configmaps', { metadata: { name: 'p4' } });
     server.compactHistory();

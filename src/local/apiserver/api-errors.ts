@@ -110,10 +110,13 @@ export function notSupported(field: string, value: unknown, supported: readonly 
   };
 }
 
-// Go's %#v-ish rendering that field.Error uses: strings quoted, numbers bare.
+// field.Error renders values with Go's %#v: strings quoted, numbers bare, []string{"a", "b"}.
 function renderValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+    return `[]string{${value.map((item) => JSON.stringify(item)).join(', ')}}`;
+  }
   return JSON.stringify(value) ?? 'null';
 }
 

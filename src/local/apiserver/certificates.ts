@@ -1,4 +1,5 @@
-import './reflect-metadata-shim.js';
+// @peculiar/x509 loads tsyringe, which needs the Reflect metadata API before it is imported.
+import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 

@@ -268,7 +268,12 @@ function decodeDeleteOptions(request: ParsedRequest): JsonValue | undefined {
 function listOptions(query: URLSearchParams): ListOptions {
   const limit = parseNumber(query.get('limit'), 'limit');
   const continueToken = query.get('continue');
+  const exact =
+    query.get('resourceVersionMatch') === 'Exact'
+      ? parseResourceVersion(query.get('resourceVersion'))
+      : undefined;
   return {
+    ...(exact !== undefined ? { exactResourceVersion: exact } : {}),
     labelSelector: query.get('labelSelector') ?? '',
     fieldSelector: query.get('fieldSelector') ?? '',
     ...(limit !== undefined ? { limit } : {}),

@@ -15,6 +15,12 @@ import { WatchHub } from './watch.js';
  * A local Kubernetes API server for `skyway demo` and the integration tests: HTTPS with its own CA, bearer
  * token auth, an in-memory store with one resourceVersion sequence, list/watch (with 410 Gone once history
  * is compacted), status subresources, finalizers, optimistic concurrency, and Service IP/port allocation.
+ *
+ * Where it knowingly differs from kube-apiserver: no field schemas (unknown fields are kept, even with
+ * fieldValidation=Strict; `kubectl explain` has nothing to show); server-side apply tracks appliers' fields
+ * only (no conflicts with other managers, no managedFields); protobuf is accepted only for the request bodies
+ * kubectl's typed clients send (replies are JSON); no controllers run (no GC, no Endpoints for Services, no
+ * ServiceAccount tokens); no authorization APIs (`kubectl auth can-i` 404s).
  */
 export interface LocalApiServerOptions {
   readonly host?: string; // default '127.0.0.1'
@@ -45,7 +51,6 @@ export async function startLocalApiServer(options: LocalApiServerOptions = {}): 
   const token = options.token ?? randomBytes(24).toString('hex');
   const store = new Store(options.historyLimit ?? 1000);
   const registry = new Registry({ store, allocators: createServiceAllocators() });
-  bootstrapCluster(registry);
   const watches = new WatchHub(store, options.bookmarkIntervalMs ?? 10_000);
   const interceptors = new Set<Interceptor>();
   const certificates = await createServingCertificates();
@@ -67,6 +72,7 @@ export async function startLocalApiServer(options: LocalApiServerOptions = {}): 
   });
   const { port } = server.address() as AddressInfo;
   serverAddress = `${host}:${port}`;
+  bootstrapCluster(registry, { address: host, port });
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const kubeconfigText = buildKubeconfig({ url, caPem: certificates.caPem, token });
   if (options.kubeconfigPath !== undefined) await writeKubeconfig(options.kubeconfigPath, kubeconfigText);

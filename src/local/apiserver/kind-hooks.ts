@@ -1,17 +1,15 @@
 import type { ServiceAllocators } from './allocators.js';
 import type { FieldCause } from './api-errors.js';
 import { invalidValue, notSupported, required } from './api-errors.js';
+import { validateEvent } from './event-rules.js';
+import { validateIngress } from './ingress-rules.js';
 import type { JsonObject } from './json.js';
 import { childObject, isJsonObject } from './json.js';
-import { metaOf, nameOf, namespaceOf } from './object-meta.js';
-import {
-  allocateService,
-  defaultService,
-  dropTypeDependentFields,
-  patchAllocatedValues,
-  releaseService,
-  validateService,
-} from './service-defaults.js';
+import { defaultNodeSpec, validateNode } from './node-rules.js';
+import { metaOf, nameOf } from './object-meta.js';
+import { allocateService, releaseService } from './service-allocation.js';
+import { defaultService, dropTypeDependentFields, patchAllocatedValues } from './service-defaults.js';
+import { validateService } from './service-validation.js';
 import { statusOf, validateLoadBalancerStatus } from './status-validation.js';
 import type { NameRule } from './validation.js';
 
@@ -92,19 +90,27 @@ const SECRET: KindHooks = {
   },
 };
 
-const EVENT: KindHooks = {
+const EVENT: KindHooks = { nameRule: 'dns1123-subdomain', validate: validateEvent };
+
+const NODE: KindHooks = {
   nameRule: 'dns1123-subdomain',
+  applyDefaults: defaultNodeSpec,
+  validate: validateNode,
+};
+
+const LEASE: KindHooks = {
+  nameRule: 'dns1123-subdomain',
+  // ValidateLeaseSpec: a lease that never expires or with negative transitions is refused.
   validate: (obj) => {
+    const spec = isJsonObject(obj.spec) ? obj.spec : {};
     const causes: FieldCause[] = [];
-    const involved = isJsonObject(obj.involvedObject) ? obj.involvedObject : {};
-    const involvedNs = typeof involved.namespace === 'string' ? involved.namespace : '';
-    const eventTime = obj.eventTime;
-    // legacyValidateEvent: without eventTime the event's namespace must agree with the involved object's.
-    if (eventTime === undefined || eventTime === null || eventTime === '') {
-      const ns = namespaceOf(obj);
-      const ok = involvedNs === '' ? ns === '' || ns === 'default' : ns === involvedNs;
-      if (!ok)
-        causes.push(invalidValue('involvedObject.namespace', involvedNs, 'does not match event.namespace'));
+    const duration = spec.leaseDurationSeconds;
+    if (typeof duration === 'number' && duration <= 0) {
+      causes.push(invalidValue('spec.leaseDurationSeconds', duration, 'must be greater than 0'));
+    }
+    const transitions = spec.leaseTransitions;
+    if (typeof transitions === 'number' && transitions < 0) {
+      causes.push(invalidValue('spec.leaseTransitions', transitions, 'must be greater than or equal to 0'));
     }
     return causes;
   },
@@ -115,14 +121,7 @@ const INGRESS: KindHooks = {
   prepareForCreate: (obj) => {
     obj.status = { loadBalancer: {} };
   },
-  validate: (obj) => {
-    const spec = isJsonObject(obj.spec) ? obj.spec : {};
-    const rules = Array.isArray(spec.rules) ? spec.rules : [];
-    if (rules.length === 0 && !isJsonObject(spec.defaultBackend)) {
-      return [invalidValue('spec.rules', [], 'either `defaultBackend` or `rules` must be specified')];
-    }
-    return [];
-  },
+  validate: validateIngress,
   validateStatus: (obj) =>
     validateLoadBalancerStatus(statusOf(obj).loadBalancer, 'status.loadBalancer', false),
 };
@@ -155,6 +154,8 @@ const BY_KIND: Readonly<Record<string, KindHooks>> = {
   Namespace: NAMESPACE,
   Secret: SECRET,
   Event: EVENT,
+  Node: NODE,
+  Lease: LEASE,
   Ingress: INGRESS,
   EndpointSlice: ENDPOINT_SLICE,
 };

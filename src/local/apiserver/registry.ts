@@ -11,6 +11,7 @@ import {
   notFound,
   STALE_OBJECT_MESSAGE,
 } from './api-errors.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
 import type { JsonObject, JsonValue } from './json.js';
 import { deepClone, deepEqual, isJsonObject } from './json.js';
 import type { HookContext } from './kind-hooks.js';
@@ -34,6 +35,7 @@ import { apiVersionOf, RESOURCES, resourceByKind, resourceKey } from './resource
 import { AppliedFields, appliedFieldPaths, mergeAppliedConfiguration } from './server-side-apply.js';
 import type { Store } from './store.js';
 import { validateObjectMeta } from './validation.js';
+import { checkDeletePreconditions, mainUpdate, statusUpdate, withoutMetaAndStatus } from './write-rules.js';
 
 /**
  * The generic registry (k8s.io/apiserver's registry/generic + rest packages) over the Store: create,
@@ -49,6 +51,8 @@ export interface ListOptions {
   readonly fieldSelector?: string;
   readonly limit?: number;
   readonly continueToken?: string;
+  /** resourceVersionMatch=Exact: list the state at exactly this resourceVersion. */
+  readonly exactResourceVersion?: number;
 }
 
 export interface ListResult {
@@ -93,16 +97,24 @@ export class Registry {
     let startAfter: string | undefined;
     if (options.continueToken) {
       const token = decodeContinue(options.continueToken);
-      if (token.rv < this.store.oldestWatchableRv()) {
-        throw gone(
-          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
-        );
-      }
       listRv = token.rv;
       startAfter = token.start;
+    } else if (options.exactResourceVersion !== undefined) {
+      listRv = options.exactResourceVersion;
     }
-    const all = this.store
-      .list(resourceKey(resource), resource.namespaced ? namespace : undefined)
+    const key = resourceKey(resource);
+    const scope = resource.namespaced ? namespace : undefined;
+    // A continued list reads the snapshot of its first page, as etcd serves a read at a past revision.
+    const snapshot =
+      listRv === this.store.currentRv() ? this.store.list(key, scope) : this.store.listAt(key, scope, listRv);
+    if (snapshot === 'expired') {
+      throw gone(
+        options.continueToken
+          ? 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.'
+          : `too old resource version: ${listRv} (${this.store.oldestWatchableRv()})`,
+      );
+    }
+    const all = snapshot
       .filter((obj) => startAfter === undefined || objectKey(obj) > startAfter)
       .filter(matches);
     const limit = options.limit !== undefined && options.limit > 0 ? options.limit : undefined;
@@ -461,76 +473,6 @@ export class Registry {
   }
 }
 
-/** The main resource's update ignores status (the strategy's PrepareForUpdate copies the old one back). */
-function mainUpdate(resource: ResourceType, existing: JsonObject, incoming: JsonObject): JsonObject {
-  const next = deepClone(incoming);
-  if (resource.hasStatus) {
-    if (existing.status !== undefined) next.status = deepClone(existing.status);
-    else delete next.status;
-  }
-  return next;
-}
-
-/** A status update keeps everything but status and metadata from the stored object. */
-function statusUpdate(existing: JsonObject, incoming: JsonObject): JsonObject {
-  const next = deepClone(existing);
-  next.metadata = deepClone(metaOf(incoming));
-  if (incoming.status !== undefined) next.status = deepClone(incoming.status);
-  else delete next.status;
-  return next;
-}
-
-function withoutMetaAndStatus(obj: JsonObject): JsonObject {
-  const { metadata: _m, status: _s, ...rest } = obj;
-  return rest;
-}
-
 function objectKey(obj: JsonObject): string {
   return `${namespaceOf(obj)}/${nameOf(obj)}`;
-}
-
-function encodeContinue(rv: number, start: string): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
-}
-
-function decodeContinue(token: string): { rv: number; start: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (isJsonObject(parsed) && typeof parsed.rv === 'number' && typeof parsed.start === 'string') {
-      return { rv: parsed.rv, start: parsed.start };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw badRequest(
-    'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
-  );
-}
-
-function checkDeletePreconditions(
-  resource: ResourceType,
-  existing: JsonObject,
-  deleteOptions: unknown,
-): void {
-  if (!isJsonObject(deleteOptions) || !isJsonObject(deleteOptions.preconditions)) return;
-  const { uid, resourceVersion } = deleteOptions.preconditions;
-  const meta = metaOf(existing);
-  if (typeof uid === 'string' && uid !== '' && uid !== meta.uid) {
-    throw conflict(
-      resource,
-      nameOf(existing),
-      `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${String(meta.uid)}`,
-    );
-  }
-  if (
-    typeof resourceVersion === 'string' &&
-    resourceVersion !== '' &&
-    resourceVersion !== meta.resourceVersion
-  ) {
-    throw conflict(
-      resource,
-      nameOf(existing),
-      `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in meta: ${String(meta.resourceVersion)}`,
-    );
-  }
 }

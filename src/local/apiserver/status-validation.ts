@@ -1,6 +1,6 @@
-import { ipv4ToNumber } from './allocators.js';
 import type { FieldCause } from './api-errors.js';
 import { invalidValue, notSupported, required } from './api-errors.js';
+import { isIp } from './cidr.js';
 import type { JsonObject } from './json.js';
 import { isJsonObject } from './json.js';
 import { nameProblems } from './validation.js';
@@ -43,24 +43,6 @@ export function validateLoadBalancerStatus(
     }
   });
   return causes;
-}
-
-function isIp(text: string): boolean {
-  if (ipv4ToNumber(text) !== undefined) return true;
-  return /^[0-9a-fA-F:.]+$/.test(text) && text.includes(':') && isIpv6(text);
-}
-
-function isIpv6(text: string): boolean {
-  const halves = text.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((half) => (half === '' ? [] : half.split(':')));
-  const tail = groups[groups.length - 1];
-  const hasV4 = tail?.includes('.') === true;
-  if (hasV4 && ipv4ToNumber(tail!) === undefined) return false;
-  const hexGroups = hasV4 ? groups.slice(0, -1) : groups;
-  if (!hexGroups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  const count = hexGroups.length + (hasV4 ? 2 : 0);
-  return halves.length === 2 ? count < 8 : count === 8;
 }
 
 export function statusOf(obj: JsonObject): JsonObject {

@@ -61,6 +61,27 @@ export class Store {
     return result;
   }
 
+  /**
+   * Objects of one resource as they were at `rv` (an etcd read at a past revision), rebuilt by undoing the
+   * later history; 'expired' when that history was already forgotten.
+   */
+  listAt(resourceKey: string, namespace: string | undefined, rv: number): JsonObject[] | 'expired' {
+    const later = this.eventsAfter(rv);
+    if (later === 'expired') return 'expired';
+    const state = new Map<string, JsonObject>();
+    for (const obj of this.list(resourceKey)) state.set(keyOf(obj), obj);
+    for (const event of [...later].reverse()) {
+      if (event.resourceKey !== resourceKey) continue;
+      if (event.previous) state.set(keyOf(event.previous), deepClone(event.previous));
+      else state.delete(keyOf(event.object));
+    }
+    const prefix = namespace === undefined ? undefined : `${namespace}/`;
+    return [...state.entries()]
+      .filter(([key]) => prefix === undefined || key.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, obj]) => obj);
+  }
+
   /** Writes `object` (create or update) under a new resourceVersion and records the change. */
   put(resourceKey: string, object: JsonObject): JsonObject {
     const meta = childObject(object, 'metadata');
@@ -129,6 +150,11 @@ export class Store {
     }
     for (const listener of this.listeners) listener(event);
   }
+}
+
+function keyOf(obj: JsonObject): string {
+  const meta = childObject(obj, 'metadata');
+  return objectKey(stringOf(meta.namespace), stringOf(meta.name));
 }
 
 function objectKey(namespace: string, name: string): string {

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createServiceAllocators, ipv4ToNumber } from '../../../src/local/apiserver/allocators.js';
 import type { JsonObject } from '../../../src/local/apiserver/json.js';
+import { allocateService, releaseService } from '../../../src/local/apiserver/service-allocation.js';
 import {
-  allocateService,
   defaultService,
   dropTypeDependentFields,
   patchAllocatedValues,
-  releaseService,
-  validateService,
 } from '../../../src/local/apiserver/service-defaults.js';
+import { validateService } from '../../../src/local/apiserver/service-validation.js';
 
 function prepared(spec: JsonObject, allocators = createServiceAllocators()): JsonObject {
   const svc: JsonObject = { metadata: { name: 's' }, spec };
@@ -90,7 +89,7 @@ describe('Service defaulting and allocation', () => {
     const ipClash: JsonObject = { spec: { clusterIP: '10.96.0.50', ports: [{ port: 80 }] } };
     defaultService(ipClash);
     expect(allocateService(ipClash, undefined, allocators)[0]?.message).toBe(
-      'Invalid value: ["10.96.0.50"]: failed to allocate IP 10.96.0.50: provided IP is already allocated',
+      'Invalid value: []string{"10.96.0.50"}: failed to allocate IP 10.96.0.50: provided IP is already allocated',
     );
   });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { humanDuration } from '../../../src/local/apiserver/human-duration.js';
+import type { JsonObject } from '../../../src/local/apiserver/json.js';
+import { defaultNodeSpec, validateNode } from '../../../src/local/apiserver/node-rules.js';
 import { nameProblems, validateObjectMeta } from '../../../src/local/apiserver/validation.js';
 
 describe('name validation', () => {
@@ -55,5 +57,30 @@ describe('humanDuration', () => {
     [30 * 86400_000, '30d'],
   ])('%d ms is %s', (ms, text) => {
     expect(humanDuration(ms)).toBe(text);
+  });
+});
+
+describe('node rules', () => {
+  it('keeps podCIDR and podCIDRs in step and validates them', () => {
+    const node: JsonObject = { spec: { podCIDR: '10.244.1.0/24' } };
+    defaultNodeSpec(node);
+    expect(node.spec).toEqual({ podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'] });
+    expect(validateNode(node, undefined)).toEqual([]);
+    const bad: JsonObject = { spec: { podCIDRs: ['10.244.500.0/24'] } };
+    defaultNodeSpec(bad);
+    expect(validateNode(bad, undefined).map((c) => c.field)).toEqual(['spec.podCIDRs[0]']);
+    const twoV4: JsonObject = { spec: { podCIDRs: ['10.0.0.0/24', '10.0.1.0/24'] } };
+    expect(validateNode(twoV4, undefined).map((c) => c.field)).toEqual(['spec.podCIDRs']);
+    expect(validateNode({ spec: { podCIDRs: ['10.0.0.0/24', 'fd00::/64'] } }, undefined)).toEqual([]);
+  });
+
+  it('forbids changing pod CIDRs or providerID once set', () => {
+    const old: JsonObject = { spec: { podCIDRs: ['10.0.0.0/24'], providerID: 'aws:///a/i-1' } };
+    const changed: JsonObject = { spec: { podCIDRs: ['10.0.1.0/24'], providerID: 'aws:///a/i-2' } };
+    expect(validateNode(changed, old).map((c) => `${c.field}: ${c.reason}`)).toEqual([
+      'spec.podCIDRs: FieldValueForbidden',
+      'spec.providerID: FieldValueForbidden',
+    ]);
+    expect(validateNode({ spec: { podCIDRs: ['10.0.0.0/24'], providerID: 'x' } }, { spec: {} })).toEqual([]);
   });
 });
