@@ -1,4 +1,4 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CredentialsError } from '../../src/errors.js';
 import type { CloudCalls } from '../cloud-call.js';
@@ -12,9 +12,19 @@ export interface AwsClients {
 export interface AwsClientsOptions {
   readonly region: string;
   readonly calls: CloudCalls;
-  /** SDK attempts per call (1 = no SDK retry; the work queue's backoff retries the reconcile). Default 3. */
+  /** SDK attempts per call, the first included (1 = no SDK retry; the work queue's backoff retries the reconcile). Default 3. */
   readonly maxAttempts?: number;
+  /**
+   * Replaces the SDK's retry strategy. Default: adaptive mode (exponential backoff with jitter, plus a client-side
+   * rate that slows down when EC2 throttles), which sleeps in real time; tests pass a fast one such as
+   * `new ConfiguredRetryStrategy(3, () => 1)`. Throttling codes (`RequestLimitExceeded`, `Throttling`) and 5xx are
+   * retried either way, and every attempt is counted.
+   */
+  readonly retryStrategy?: AwsRetryStrategy;
 }
+
+/** The retry strategy both SDK clients accept (a `@smithy/core/retry` strategy). */
+export type AwsRetryStrategy = NonNullable<EC2ClientConfig['retryStrategy']>;
 
 interface MiddlewareContext {
   readonly commandName?: string;
@@ -70,7 +80,11 @@ function instrument(client: InstrumentableClient, service: string, calls: CloudC
  * `AWS_ENDPOINT_URL_EC2`, `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2`), so LocalStack and moto need no flag.
  */
 export function createAwsClients(options: AwsClientsOptions): AwsClients {
-  const config = { region: options.region, maxAttempts: options.maxAttempts ?? 3 };
+  const config = {
+    region: options.region,
+    maxAttempts: options.maxAttempts ?? 3,
+    ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : { retryMode: 'adaptive' }),
+  };
   const ec2 = new EC2Client(config);
   const elbv2 = new ElasticLoadBalancingV2Client(config);
   instrument(ec2 as unknown as InstrumentableClient, 'ec2', options.calls);
