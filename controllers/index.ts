@@ -1,12 +1,15 @@
 import type { ControllerDefinition } from '../src/app/controller-definition.js';
 import { nodesController } from './nodes/index.js';
-import { routesController } from './routes/index.js';
+import { createRoutesController } from './routes/index.js';
 
 /**
  * Every controller in this build, in start order; `--controllers` accepts exactly these names. The services
  * controller joins with its issue.
  */
-export const CONTROLLER_DEFINITIONS: readonly ControllerDefinition[] = [routesController, nodesController];
+export const CONTROLLER_DEFINITIONS: readonly ControllerDefinition[] = [
+  createRoutesController(),
+  nodesController,
+];
 
 export function availableControllerNames(): readonly string[] {
   return CONTROLLER_DEFINITIONS.map((definition) => definition.name);

@@ -15,7 +15,9 @@ export function chunk<T>(values: readonly T[], size: number = MAX_FILTER_VALUES)
  * items and the next token.
  */
 export async function allPages<T>(
-  fetch: (nextToken: string | undefined) => Promise<{ readonly items: readonly T[]; readonly nextToken?: string }>,
+  fetch: (
+    nextToken: string | undefined,
+  ) => Promise<{ readonly items: readonly T[]; readonly nextToken?: string }>,
 ): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();

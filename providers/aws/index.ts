@@ -1,9 +1,13 @@
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { Metrics } from '../../src/observability/metrics.js';
 import type { CallAdmission, CallOutcome } from '../cloud-call.js';
 import { createCloudCalls } from '../cloud-call.js';
 import type { CloudProvider } from '../provider.js';
-import { checkAwsCredentials, createAwsClients } from './client.js';
+import { type AwsRetryStrategy, checkAwsCredentials, createAwsClients } from './client.js';
 import { classifyAwsError } from './errors.js';
+import { InstanceDirectory } from './instance-directory.js';
+import { createAwsInstanceProvider } from './instances.js';
+import { createAwsRouteProvider } from './routes.js';
 
 export interface AwsProviderOptions {
   readonly region: string;
@@ -11,11 +15,27 @@ export interface AwsProviderOptions {
   readonly metrics: Metrics;
   readonly admissionFor?: (service: string) => CallAdmission | undefined;
   readonly onOutcome?: (outcome: CallOutcome) => void;
+  /** Pod ranges (`--cluster-cidr`): the only destinations whose routes Skyway reads as its own, creates or deletes. */
+  readonly clusterCidrs: readonly string[];
+  /** `--aws-route-table-ids`: exactly these tables. Empty or absent: the tables tagged for the cluster. */
+  readonly routeTableIds?: readonly string[];
+  /** Route writes in flight at once (`--route-concurrency`). Default 20. */
+  readonly routeConcurrency?: number;
+  /** How long an instance describe is trusted. Default 30 000 ms. */
+  readonly instanceCacheTtlMs?: number;
+  /** SDK attempts per call, the first included. Default 3. */
+  readonly maxAttempts?: number;
+  /** Replaces the SDK's adaptive retry mode, e.g. `new ConfiguredRetryStrategy(3, () => 1)` in tests. */
+  readonly retryStrategy?: AwsRetryStrategy;
+  /** Shorthand for tests: retry `maxAttempts` times with 1 ms between attempts. Ignored when retryStrategy is set. */
+  readonly fastRetries?: boolean;
+  /** Milliseconds for the instance cache. Default Date.now. */
+  readonly clock?: { now(): number };
 }
 
 /**
- * The AWS provider. Its route, instance and load-balancer capabilities arrive with their issues; until then it
- * offers the instrumented clients and the credentials check, and declares no capability it does not have.
+ * The AWS provider: instances (node → instance, source/destination checks) and pod-CIDR routes. Load balancers
+ * arrive with their issues; it declares no capability it does not have.
  */
 export function createAwsProvider(options: AwsProviderOptions): CloudProvider {
   const calls = createCloudCalls({
@@ -25,9 +45,32 @@ export function createAwsProvider(options: AwsProviderOptions): CloudProvider {
     ...(options.admissionFor ? { admissionFor: options.admissionFor } : {}),
     ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
   });
-  const clients = createAwsClients({ region: options.region, calls });
+  const maxAttempts = options.maxAttempts ?? 3;
+  const retryStrategy =
+    options.retryStrategy ?? (options.fastRetries ? new ConfiguredRetryStrategy(maxAttempts, 1) : undefined);
+  const clients = createAwsClients({
+    region: options.region,
+    calls,
+    maxAttempts,
+    ...(retryStrategy ? { retryStrategy } : {}),
+  });
+  const clock = options.clock ?? { now: () => Date.now() };
+  const directory = new InstanceDirectory({
+    ec2: clients.ec2,
+    now: () => clock.now(),
+    ...(options.instanceCacheTtlMs !== undefined ? { ttlMs: options.instanceCacheTtlMs } : {}),
+  });
   return {
     name: 'aws',
+    instances: createAwsInstanceProvider({ ec2: clients.ec2, directory, clusterName: options.clusterName }),
+    routes: createAwsRouteProvider({
+      ec2: clients.ec2,
+      directory,
+      clusterName: options.clusterName,
+      clusterCidrs: options.clusterCidrs,
+      ...(options.routeTableIds ? { routeTableIds: options.routeTableIds } : {}),
+      ...(options.routeConcurrency !== undefined ? { concurrency: options.routeConcurrency } : {}),
+    }),
     checkCredentials: () => checkAwsCredentials(clients),
     close: () => clients.destroy(),
   };

@@ -64,6 +64,9 @@ export function skywayTags(options: {
 }
 
 /** Owned by this cluster and part of `stack`: the only resources a stack's plan may change or delete. */
-export function isOwnedByStack(tags: TagsLike, options: { readonly clusterName: string; readonly stack: string }): boolean {
+export function isOwnedByStack(
+  tags: TagsLike,
+  options: { readonly clusterName: string; readonly stack: string },
+): boolean {
   return isClusterOwned(tags, options.clusterName) && tagMap(tags).get(STACK_TAG) === options.stack;
 }

@@ -32,6 +32,9 @@ export function createProvider(config: RunConfig, metrics: Metrics, problems: Pr
       metrics,
       admissionFor,
       onOutcome: reportCloudOutcomes(problems, 'aws'),
+      clusterCidrs: config.clusterCidr,
+      routeTableIds: config.awsRouteTableIds,
+      routeConcurrency: config.routeConcurrency,
     });
   }
   return createGcpProvider({

@@ -5,10 +5,9 @@ import { Command, Option } from 'commander';
 import { CONTROLLER_DEFINITIONS } from '../../controllers/index.js';
 import { createAwsClients } from '../../providers/aws/client.js';
 import { classifyAwsError } from '../../providers/aws/errors.js';
-import { createAwsProvider } from '../../providers/aws/index.js';
 import { createCloudCalls } from '../../providers/cloud-call.js';
-import { reportCloudOutcomes } from '../../providers/cloud-health.js';
 import { startManager } from '../app/manager.js';
+import { createProvider } from '../app/provider-factory.js';
 import { parseDuration } from '../config/duration.js';
 import { ConfigError } from '../config/load.js';
 import { runConfigSchema } from '../config/schema.js';
@@ -127,12 +126,7 @@ async function runDemo(options: DemoOptions): Promise<void> {
     });
     const logger = createLogger({ level: config.logLevel as LogLevel, destination: process.stderr });
     const problems = new ProblemBoard();
-    const provider = createAwsProvider({
-      region: REGION,
-      clusterName: options.clusterName,
-      metrics,
-      onOutcome: reportCloudOutcomes(problems, 'aws'),
-    });
+    const provider = createProvider(config, metrics, problems);
     const manager = await startManager({
       config,
       kubeConfig,

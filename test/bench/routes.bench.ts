@@ -7,12 +7,13 @@
 import { DescribeInstanceAttributeCommand } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
 import { startMotoServer } from '../../src/local/moto.js';
-import { startAwsProxy } from '../fakes/aws-proxy/start-aws-proxy.js';
+import { startAwsProxy } from '../fakes/aws-proxy/index.js';
 import { podRoutes, startAwsTestCluster } from '../support/aws-cluster.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 1000);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 120);
-const MUTATING = /^(CreateRoute|ReplaceRoute|DeleteRoute|ModifyInstanceAttribute|ModifyNetworkInterfaceAttribute)$/;
+const MUTATING =
+  /^(CreateRoute|ReplaceRoute|DeleteRoute|ModifyInstanceAttribute|ModifyNetworkInterfaceAttribute)$/;
 const DESCRIBES = /^Describe/;
 
 process.env.AWS_ACCESS_KEY_ID = 'test';
@@ -31,7 +32,10 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs: num
 }
 
 async function reconciles(metricsText: () => Promise<string>, controller: string): Promise<number> {
-  const pattern = new RegExp(`^skyway_reconcile_total\\{controller="${controller}",result="[a-z]+"\\} (\\d+)$`, 'gm');
+  const pattern = new RegExp(
+    `^skyway_reconcile_total\\{controller="${controller}",result="[a-z]+"\\} (\\d+)$`,
+    'gm',
+  );
   let total = 0;
   for (const match of (await metricsText()).matchAll(pattern)) total += Number(match[1]);
   return total;
@@ -41,7 +45,11 @@ async function main(): Promise<void> {
   const moto = await startMotoServer();
   const proxy = await startAwsProxy({ target: moto.endpoint });
   log(`seeding ${NODES} instances in moto…`);
-  const env = await startAwsTestCluster({ motoEndpoint: moto.endpoint, skywayEndpoint: proxy.endpoint, nodeCount: NODES });
+  const env = await startAwsTestCluster({
+    motoEndpoint: moto.endpoint,
+    skywayEndpoint: proxy.endpoint,
+    nodeCount: NODES,
+  });
   try {
     const tables = env.aws.routeTableIds;
     const run = await env.startSkyway({ resyncPeriod: '30s' });
@@ -53,13 +61,20 @@ async function main(): Promise<void> {
     const limit = pLimit(25);
     await Promise.all(
       env.aws.nodes.map((node) =>
-        limit(() => env.addNode({ name: node.nodeName, providerId: `aws:///${node.zone}/${node.instanceId}`, podCidrs: [node.podCidr] })),
+        limit(() =>
+          env.addNode({
+            name: node.nodeName,
+            providerId: `aws:///${node.zone}/${node.instanceId}`,
+            podCidrs: [node.podCidr],
+          }),
+        ),
       ),
     );
     const created = Date.now();
     await until(
       async () => {
-        for (const table of tables) if (Object.keys(podRoutes(await env.routes(table))).length < NODES) return false;
+        for (const table of tables)
+          if (Object.keys(podRoutes(await env.routes(table))).length < NODES) return false;
         return true;
       },
       'all routes',
@@ -101,7 +116,9 @@ async function main(): Promise<void> {
     log(`node objects created in            ${((created - started) / 1000).toFixed(1)} s`);
     log(`all routes present after           ${((routed - started) / 1000).toFixed(1)} s`);
     log(`all NetworkUnavailable=False after ${((conditionsDone - started) / 1000).toFixed(1)} s`);
-    log(`mutating calls                     ${mutating} (floor ${floor}: ratio ${(mutating / floor).toFixed(3)})`);
+    log(
+      `mutating calls                     ${mutating} (floor ${floor}: ratio ${(mutating / floor).toFixed(3)})`,
+    );
     log(`describe calls                     ${describes} over ${routeReconciles} routes reconciles`);
     log(`calls by action                    ${JSON.stringify(Object.fromEntries([...byAction].sort()))}`);
 
@@ -111,7 +128,9 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
     const idleReconciles = (await reconciles(metricsText, 'routes')) - idleReconcilesBefore;
     log(`mutating calls                     ${proxy.countCalls({ action: MUTATING })}`);
-    log(`describe calls                     ${proxy.countCalls({ action: DESCRIBES })} over ${idleReconciles} routes reconciles`);
+    log(
+      `describe calls                     ${proxy.countCalls({ action: DESCRIBES })} over ${idleReconciles} routes reconciles`,
+    );
   } finally {
     await env.stop();
     await proxy.stop();

@@ -1,5 +1,6 @@
 import { CreateRouteCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../providers/aws/client.js';
 import { classifyAwsError } from '../../providers/aws/errors.js';
@@ -57,6 +58,24 @@ describe('AWS clients against moto_server', () => {
       ).toBe(true);
     } finally {
       clients.destroy();
+    }
+  });
+
+  it('retry in adaptive mode by default, and with an injected strategy when given one', async () => {
+    const metrics = createMetrics();
+    const calls = createCloudCalls({ provider: 'aws', metrics, classify: classifyAwsError });
+    const adaptive = createAwsClients({ region: 'us-east-1', calls });
+    const injected = new ConfiguredRetryStrategy(3, 1);
+    const fast = createAwsClients({ region: 'us-east-1', calls, retryStrategy: injected });
+    try {
+      const strategy = (await adaptive.ec2.config.retryStrategy()) as { mode?: string };
+      expect(strategy.mode).toBe('adaptive');
+      expect(await adaptive.ec2.config.maxAttempts()).toBe(3);
+      expect(await fast.ec2.config.retryStrategy()).toBe(injected);
+      expect(await fast.elbv2.config.retryStrategy()).toBe(injected);
+    } finally {
+      adaptive.destroy();
+      fast.destroy();
     }
   });
 });

@@ -9,6 +9,7 @@ import type { CoreV1Api, CoreV1Event, V1Node } from '@kubernetes/client-node';
 import { CONTROLLER_DEFINITIONS } from '../../controllers/index.js';
 import { createAwsProvider } from '../../providers/aws/index.js';
 import { reportCloudOutcomes } from '../../providers/cloud-health.js';
+import type { ControllerDefinition } from '../../src/app/controller-definition.js';
 import { type RunningManager, startManager } from '../../src/app/manager.js';
 import { type RunConfig, runConfigSchema } from '../../src/config/schema.js';
 import { type SeededAws, seedAwsCluster } from '../../src/local/demo/aws-seed.js';
@@ -37,12 +38,23 @@ export interface AwsTestCluster {
   readonly ec2: EC2Client;
   /** Every Skyway-side cloud call passes through this endpoint (moto, or a fault proxy in front of it). */
   readonly skywayEndpoint: string;
-  startSkyway(overrides?: Record<string, unknown>): Promise<RunningSkyway>;
-  addNode(options: { readonly name: string; readonly providerId: string; readonly podCidrs: readonly string[] }): Promise<V1Node>;
+  startSkyway(
+    overrides?: Record<string, unknown>,
+    definitions?: readonly ControllerDefinition[],
+  ): Promise<RunningSkyway>;
+  addNode(options: {
+    readonly name: string;
+    readonly providerId: string;
+    readonly podCidrs: readonly string[];
+  }): Promise<V1Node>;
   routes(tableId: string): Promise<readonly Route[]>;
   condition(nodeName: string): Promise<{ status?: string; reason?: string } | undefined>;
   events(nodeName: string): Promise<readonly CoreV1Event[]>;
-  runInstance(options: { readonly subnetIndex: number; readonly tagged: boolean; readonly ip: string }): Promise<string>;
+  runInstance(options: {
+    readonly subnetIndex: number;
+    readonly tagged: boolean;
+    readonly ip: string;
+  }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -78,8 +90,10 @@ export async function startAwsTestCluster(options: {
     aws,
     ec2,
     skywayEndpoint,
-    async startSkyway(overrides = {}) {
-      const config: RunConfig = runConfigSchema(CONTROLLER_DEFINITIONS.map((definition) => definition.name)).parse({
+    async startSkyway(overrides = {}, definitionsOverride = CONTROLLER_DEFINITIONS) {
+      const config: RunConfig = runConfigSchema(
+        CONTROLLER_DEFINITIONS.map((definition) => definition.name),
+      ).parse({
         provider: 'aws',
         clusterName: CLUSTER,
         region: 'us-east-1',
@@ -102,8 +116,18 @@ export async function startAwsTestCluster(options: {
         routeConcurrency: config.routeConcurrency,
         fastRetries: true,
       });
-      const definitions = CONTROLLER_DEFINITIONS.filter((definition) => config.controllers.includes(definition.name));
-      const manager = await startManager({ config, kubeConfig: cluster.kubeConfig, provider, definitions, logger: silentLogger(), metrics, problems });
+      const definitions = definitionsOverride.filter((definition) =>
+        config.controllers.includes(definition.name),
+      );
+      const manager = await startManager({
+        config,
+        kubeConfig: cluster.kubeConfig,
+        provider,
+        definitions,
+        logger: silentLogger(),
+        metrics,
+        problems,
+      });
       const run: RunningSkyway = {
         manager,
         metrics,
@@ -180,7 +204,8 @@ export function podRoutes(routes: readonly Route[]): Record<string, string> {
   for (const route of routes) {
     if (route.GatewayId === 'local') continue;
     const destination = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock ?? '?';
-    entries[destination] = route.NetworkInterfaceId ?? route.InstanceId ?? route.GatewayId ?? route.State ?? '?';
+    entries[destination] =
+      route.NetworkInterfaceId ?? route.InstanceId ?? route.GatewayId ?? route.State ?? '?';
   }
   return entries;
 }
