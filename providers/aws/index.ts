@@ -1,5 +1,6 @@
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { Metrics } from '../../src/observability/metrics.js';
+import { type Clock, systemClock } from '../../src/runtime/clock.js';
 import type { CallAdmission, CallOutcome } from '../cloud-call.js';
 import { createCloudCalls } from '../cloud-call.js';
 import type { CloudProvider } from '../provider.js';
@@ -23,14 +24,17 @@ export interface AwsProviderOptions {
   readonly routeConcurrency?: number;
   /** How long an instance describe is trusted. Default 30 000 ms. */
   readonly instanceCacheTtlMs?: number;
-  /** SDK attempts per call, the first included. Default 3. */
+  /** SDK attempts per call, the first included. Default 3. A `retryStrategy` brings its own limit. */
   readonly maxAttempts?: number;
-  /** Replaces the SDK's adaptive retry mode, e.g. `new ConfiguredRetryStrategy(3, () => 1)` in tests. */
+  /**
+   * Replaces the SDK's adaptive retry mode (which backs off in real time), e.g. `new ConfiguredRetryStrategy(3, 1)`
+   * in tests. Throttling and 5xx are retried either way, and every attempt is counted.
+   */
   readonly retryStrategy?: AwsRetryStrategy;
   /** Shorthand for tests: retry `maxAttempts` times with 1 ms between attempts. Ignored when retryStrategy is set. */
   readonly fastRetries?: boolean;
-  /** Milliseconds for the instance cache. Default Date.now. */
-  readonly clock?: { now(): number };
+  /** Time for the instance cache's TTL. Default the system clock. */
+  readonly clock?: Pick<Clock, 'now'>;
 }
 
 /**
@@ -54,7 +58,7 @@ export function createAwsProvider(options: AwsProviderOptions): CloudProvider {
     maxAttempts,
     ...(retryStrategy ? { retryStrategy } : {}),
   });
-  const clock = options.clock ?? { now: () => Date.now() };
+  const clock = options.clock ?? systemClock;
   const directory = new InstanceDirectory({
     ec2: clients.ec2,
     now: () => clock.now(),

@@ -154,6 +154,8 @@ function routedNodes(
   succeeded: ReadonlySet<string>,
   failures: readonly Failure[],
 ): string[] {
+  // The contract's Plan has no coverage; plans from planRoutes carry it, and controllers hand them back (filtered
+  // with a spread, which keeps it). A plan built elsewhere falls back to what its own actions show.
   const coverage = (plan as Partial<{ coverage: readonly RouteCoverage[] }>).coverage;
   const done = new Map<string, boolean>();
   const mark = (nodeName: string, ok: boolean) => done.set(nodeName, (done.get(nodeName) ?? true) && ok);

@@ -5,7 +5,7 @@ import { createRoutesController } from '../../controllers/routes/index.js';
 import { type MotoServer, startMotoServer } from '../../src/local/moto.js';
 import { type AwsProxy, startAwsProxy } from '../fakes/aws-proxy/index.js';
 import { type AwsTestCluster, podRoutes, startAwsTestCluster } from '../support/aws-cluster.js';
-import { waitFor } from '../support/wait-for.js';
+import { eventually, waitFor } from '../support/wait-for.js';
 
 process.env.AWS_ACCESS_KEY_ID = 'test';
 process.env.AWS_SECRET_ACCESS_KEY = 'test';
@@ -68,7 +68,7 @@ describe('routes controller under cloud faults (moto behind the fault proxy)', (
     });
     await c.startSkyway();
     for (const table of c.aws.routeTableIds) {
-      await waitFor(async () => expect(Object.keys(podRoutes(await c.routes(table)))).toHaveLength(6), {
+      await eventually(async () => expect(Object.keys(podRoutes(await c.routes(table)))).toHaveLength(6), {
         timeoutMs: 30_000,
       });
     }
@@ -96,11 +96,10 @@ describe('routes controller under cloud faults (moto behind the fault proxy)', (
       }),
     );
     await c.ec2.send(new TerminateInstancesCommand({ InstanceIds: [gone] }));
-    proxy.rewrite('DescribeRouteTables', (xml) =>
-      blackholeRoute('10.244.200.0/24')(blackholeRoute(node.podCidr)(xml)),
-    );
+    // Blackhole only while the route still targets the dead instance, as AWS reports it.
+    proxy.rewrite('DescribeRouteTables', blackholeRoutesTo(gone));
     await c.startSkyway({ controllers: 'routes' }, [createRoutesController()]);
-    await waitFor(
+    await eventually(
       async () => {
         const routes = podRoutes(await c.routes(table));
         expect(Object.keys(routes)).toEqual([node.podCidr]);
@@ -123,7 +122,7 @@ describe('routes controller under cloud faults (moto behind the fault proxy)', (
     );
     const run = await c.startSkyway({}, [createRoutesController({ quotaBackoffMs: 200 }), nodesController]);
     const table = c.aws.routeTableIds[0] ?? '';
-    await waitFor(
+    await eventually(
       async () =>
         expect(Object.keys(podRoutes(await c.routes(table))).sort()).toEqual(
           others.map((n) => n.podCidr).sort(),
@@ -131,11 +130,11 @@ describe('routes controller under cloud faults (moto behind the fault proxy)', (
       { timeoutMs: 15_000 },
     );
     for (const node of others) {
-      await waitFor(async () =>
+      await eventually(async () =>
         expect(await c.condition(node.nodeName)).toMatchObject({ status: 'False', reason: 'RouteCreated' }),
       );
     }
-    await waitFor(async () => {
+    await eventually(async () => {
       const events = await c.events(full.nodeName);
       expect(events.find((event) => event.reason === 'FailedToCreateRoute')?.message).toContain(
         'RouteLimitExceeded',
@@ -149,11 +148,14 @@ describe('routes controller under cloud faults (moto behind the fault proxy)', (
 
     // Quota raised: the node's own backoff runs out and it is routed without any node event.
     quota();
-    await waitFor(async () => expect(Object.keys(podRoutes(await c.routes(table)))).toHaveLength(3), {
+    await eventually(async () => expect(Object.keys(podRoutes(await c.routes(table)))).toHaveLength(3), {
       timeoutMs: 15_000,
     });
-    await waitFor(async () => expect(await c.condition(full.nodeName)).toMatchObject({ status: 'False' }), {
-      timeoutMs: 10_000,
-    });
+    await eventually(
+      async () => expect(await c.condition(full.nodeName)).toMatchObject({ status: 'False' }),
+      {
+        timeoutMs: 10_000,
+      },
+    );
   });
 });

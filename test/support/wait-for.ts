@@ -35,3 +35,14 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** Retries `assertion` (which throws on failure, e.g. with `expect`) until it passes, like `waitFor`. */
+export async function eventually(
+  assertion: () => unknown | Promise<unknown>,
+  options: WaitForOptions = {},
+): Promise<void> {
+  await waitFor(async () => {
+    await assertion();
+    return true;
+  }, options);
+}
