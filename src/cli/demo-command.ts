@@ -148,9 +148,7 @@ async function runDemo(options: DemoOptions): Promise<void> {
     if (manager.metricsUrl) print(`  metrics:      ${manager.metricsUrl}/metrics`);
     if (manager.healthUrl) print(`  health:       ${manager.healthUrl}/readyz`);
     const running = CONTROLLER_DEFINITIONS.map((definition) => definition.name).join(', ');
-    print(
-      `  controllers:  ${running || 'none in this build yet (routes, nodes and services arrive with their issues)'}`,
-    );
+    print(`  controllers:  ${running}`);
     print('Press Ctrl-C to stop everything.');
 
     const stop = waitForStopSignal(durationMs);

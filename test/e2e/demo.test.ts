@@ -121,11 +121,39 @@ describe('skyway demo', () => {
     expect(owned).toHaveLength(2);
   });
 
-  it('prints the cluster and cloud state', () => {
-    expect(demo.stdout()).toMatch(
-      /node ip-10-0-1-\d+\.ec2\.internal podCIDR 10\.244\.\d\.0\/24 NetworkUnavailable=True/,
+  it('converges: every pod CIDR routed in both tables, NetworkUnavailable cleared, source/dest checks off', async () => {
+    await waitFor(
+      () => (demo.stdout().match(/NetworkUnavailable=False \(RouteCreated\)/g) ?? []).length >= 3,
+      {
+        timeoutMs: 30_000,
+        description: 'three routed nodes in the demo output',
+      },
     );
-    expect(demo.stdout()).toMatch(/route table rtb-/);
+    const routed = JSON.parse(
+      (await exec('kubectl', ['--kubeconfig', kubeconfig, 'get', 'nodes', '-o', 'json'])).stdout,
+    );
+    for (const node of routed.items) {
+      const condition = node.status.conditions.find((c: { type: string }) => c.type === 'NetworkUnavailable');
+      expect(condition).toMatchObject({ status: 'False', reason: 'RouteCreated' });
+    }
+    const { stdout } = await exec('aws', ['ec2', 'describe-route-tables', '--output', 'json'], {
+      env: envFromFile(envFile),
+    });
+    const tables = (
+      JSON.parse(stdout).RouteTables as {
+        Tags?: { Key: string }[];
+        Routes: { DestinationCidrBlock?: string }[];
+      }[]
+    ).filter((table) => table.Tags?.some((tag) => tag.Key === 'kubernetes.io/cluster/demo'));
+    for (const table of tables) {
+      const pod = table.Routes.map((route) => route.DestinationCidrBlock).filter((cidr) =>
+        cidr?.startsWith('10.244.'),
+      );
+      expect(pod.sort()).toEqual(['10.244.0.0/24', '10.244.1.0/24', '10.244.2.0/24']);
+    }
+    await waitFor(() => (demo.stdout().match(/source\/dest check off/g) ?? []).length >= 3, {
+      timeoutMs: 15_000,
+    });
   });
 
   it('stops everything it started on Ctrl-C', async () => {

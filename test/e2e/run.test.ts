@@ -1,10 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
+import { DescribeRouteTablesCommand } from '@aws-sdk/client-ec2';
+import { CoordinationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalApiServer, startLocalApiServer } from '../../src/local/apiserver/index.js';
+import { seedAwsCluster } from '../../src/local/demo/aws-seed.js';
+import { seedCluster } from '../../src/local/demo/cluster-seed.js';
 import type { MotoServer } from '../../src/local/moto.js';
+import { plainEc2, podRoutes } from '../support/aws-cluster.js';
 import { assertBuilt, runCli, spawnCli } from '../support/cli.js';
 import { startMotoForTests } from '../support/moto.js';
 import { waitFor } from '../support/wait-for.js';
@@ -29,6 +33,8 @@ describe('skyway run and plan against the local API server and moto_server', () 
     'us-east-1',
     '--kubeconfig',
     kubeconfig,
+    '--cluster-cidr',
+    '10.244.0.0/16',
   ];
 
   beforeAll(async () => {
@@ -42,14 +48,56 @@ describe('skyway run and plan against the local API server and moto_server', () 
     await server?.stop();
   });
 
-  it('plan prints an empty plan and writes nothing', async () => {
+  it('plan lists the route and source/dest actions it would take, and writes nothing', async () => {
+    const ec2 = plainEc2(moto.endpoint);
+    const aws = await seedAwsCluster(ec2, {
+      clusterName: 'e2e',
+      zones: ['us-east-1a', 'us-east-1b'],
+      nodeCount: 2,
+    });
+    const kc = new KubeConfig();
+    kc.loadFromString(server.kubeconfigYaml());
+    await seedCluster(
+      kc.makeApiClient(CoreV1Api),
+      aws.nodes.map((node) => ({
+        nodeName: node.nodeName,
+        providerId: `aws:///${node.zone}/${node.instanceId}`,
+        internalIp: node.privateIp,
+        podCidr: node.podCidr,
+        zone: node.zone,
+      })),
+    );
+
     const result = await runCli(['plan', ...flags, '--output', 'json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual([]);
+    const plans = JSON.parse(result.stdout) as {
+      controller: string;
+      plan: { actions: { op: string; id: string }[] };
+    }[];
+    const routes = plans.find((entry) => entry.controller === 'routes')?.plan.actions ?? [];
+    expect(routes.map((action) => action.op)).toEqual(['create', 'create', 'create', 'create']);
+    expect(routes.map((action) => action.id).sort()).toEqual(
+      aws.routeTableIds.flatMap((table) => aws.nodes.map((node) => `${table}/${node.podCidr}`)).sort(),
+    );
+    const forwarding = plans.find((entry) => entry.controller === 'nodes')?.plan.actions ?? [];
+    expect(forwarding.map((action) => action.id).sort()).toEqual(
+      aws.nodes.map((node) => `${node.instanceId}/forwarding`).sort(),
+    );
+
     const table = await runCli(['plan', ...flags]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toBe('no controllers enabled: nothing to plan\n');
+    expect(table.stdout).toMatch(/^CONTROLLER +SCOPE +ACTION$/m);
+    expect(table.stdout).toMatch(/^routes +\S+ +create rtb-/m);
+    expect(table.stdout).toMatch(
+      /^nodes +node-forwarding +update i-\S+\/forwarding \(SourceDestCheck=false\)$/m,
+    );
+
+    for (const tableId of aws.routeTableIds) {
+      const described = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [tableId] }));
+      expect(podRoutes(described.RouteTables?.[0]?.Routes ?? [])).toEqual({});
+    }
+    ec2.destroy();
   });
 
   it('run serves probes and metrics, leads, and on SIGTERM releases its lease and exits 0', async () => {
