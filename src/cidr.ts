@@ -16,7 +16,9 @@ export function parseCidr(text: string): ParsedCidr | undefined {
     const [address, prefix] = range;
     const family: IpFamily = address.kind() === 'ipv4' ? 'ipv4' : 'ipv6';
     const network =
-      family === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(text.trim()) : ipaddr.IPv6.networkAddressFromCIDR(text.trim());
+      family === 'ipv4'
+        ? ipaddr.IPv4.networkAddressFromCIDR(text.trim())
+        : ipaddr.IPv6.networkAddressFromCIDR(text.trim());
     return { text: `${network.toString()}/${prefix}`, family, range: [network, prefix] };
   } catch {
     return undefined;

@@ -150,7 +150,8 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     key: 'awsRouteTableIds',
     flag: 'aws-route-table-ids',
     valueName: 'ids',
-    description: 'Comma list of route table ids to manage instead of the tables tagged kubernetes.io/cluster/<name>.',
+    description:
+      'Comma list of route table ids to manage instead of the tables tagged kubernetes.io/cluster/<name>.',
   },
   {
     key: 'routeConcurrency',

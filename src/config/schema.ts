@@ -66,7 +66,10 @@ const listenAddress = z.string().transform((text, ctx) => {
 const cidr = z.string().transform((text, ctx) => {
   const parsed = parseCidr(text);
   if (!parsed) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a CIDR (e.g. 10.244.0.0/16 or fd00:10:244::/56)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" is not a CIDR (e.g. 10.244.0.0/16 or fd00:10:244::/56)`,
+    });
     return z.NEVER;
   }
   // The canonical network form, so later comparisons are string-safe.
@@ -115,15 +118,13 @@ export function runConfigSchema(availableControllers: readonly string[]) {
         .default('info'),
       cloudQps: positiveNumber(10_000).default(10),
       cloudBurst: integer(1, 100_000).default(20),
-      awsRouteTableIds: commaList
-        .default([])
-        .superRefine((ids, ctx) => {
-          for (const id of ids) {
-            if (!/^rtb-[0-9a-f]{8,17}$/.test(id)) {
-              ctx.addIssue({ code: 'custom', message: `"${id}" is not a route table id (rtb-…)` });
-            }
+      awsRouteTableIds: commaList.default([]).superRefine((ids, ctx) => {
+        for (const id of ids) {
+          if (!/^rtb-[0-9a-f]{8,17}$/.test(id)) {
+            ctx.addIssue({ code: 'custom', message: `"${id}" is not a route table id (rtb-…)` });
           }
-        }),
+        }
+      }),
       routeConcurrency: integer(1, 200).default(20),
       manageSourceDestCheck: booleanText.default(true),
       gcpEndpoint: z.url({ message: 'must be a URL such as http://127.0.0.1:8085' }).optional(),

@@ -1,4 +1,10 @@
-import { type CoreV1Api, PatchStrategy, setHeaderOptions, type V1Node, type V1NodeCondition } from '@kubernetes/client-node';
+import {
+  type CoreV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Node,
+  type V1NodeCondition,
+} from '@kubernetes/client-node';
 
 export interface NodeConditionUpdate {
   readonly type: string;

@@ -5,7 +5,7 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../providers/aws/client.js';
 import { classifyAwsError } from '../../providers/aws/errors.js';
 import { createAwsProvider } from '../../providers/aws/index.js';
@@ -13,39 +13,23 @@ import { InstanceDirectory } from '../../providers/aws/instance-directory.js';
 import { createCloudCalls } from '../../providers/cloud-call.js';
 import type { InstanceProvider } from '../../providers/provider.js';
 import { CloudError } from '../../src/errors.js';
-import type { MotoServer } from '../../src/local/moto.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { type AwsProxy, startAwsProxy } from '../fakes/aws-proxy/index.js';
-import { plainEc2 } from '../support/aws-cluster.js';
+import type { AwsProxy } from '../fakes/aws-proxy/index.js';
 import { attachSecondInterface, clusterTag, seedInstances, seedVpc } from '../support/ec2-seed.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { metricValue } from '../support/metric-value.js';
-import { startMotoForTests } from '../support/moto.js';
+import { useMotoBehindProxy } from '../support/moto-proxy.js';
 
 const CLUSTER = 'inst';
 const signal = new AbortController().signal;
 
 describe('AWS instance provider against moto_server', () => {
-  let moto: MotoServer;
+  const motoBehindProxy = useMotoBehindProxy();
   let proxy: AwsProxy;
   let ec2: EC2Client;
-  const closers: (() => void)[] = [];
-
-  beforeAll(async () => {
-    moto = await startMotoForTests();
-    proxy = await startAwsProxy({ target: moto.endpoint });
-    process.env.AWS_ENDPOINT_URL = proxy.endpoint;
-    ec2 = plainEc2(moto.endpoint);
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0)) close();
-    proxy.reset();
-    await moto.reset();
-  });
-  afterAll(async () => {
-    ec2?.destroy();
-    await proxy?.stop();
-    await moto?.stop();
+  let closers: (() => void)[];
+  beforeAll(() => {
+    ({ proxy, ec2, closers } = motoBehindProxy());
   });
 
   function provider(options: { clock?: FakeClock } = {}) {

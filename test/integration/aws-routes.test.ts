@@ -6,7 +6,7 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAwsProvider } from '../../providers/aws/index.js';
 import type { InstanceProvider, RouteProvider } from '../../providers/provider.js';
 import { CloudError } from '../../src/errors.js';
@@ -14,8 +14,8 @@ import type { MotoServer } from '../../src/local/moto.js';
 import type { CloudInstance } from '../../src/model/instance.js';
 import type { DesiredRoute } from '../../src/model/route.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
-import { type AwsProxy, blackholeRoute, startAwsProxy } from '../fakes/aws-proxy/index.js';
-import { plainEc2, podRoutes } from '../support/aws-cluster.js';
+import { type AwsProxy, blackholeRoute } from '../fakes/aws-proxy/index.js';
+import { podRoutes } from '../support/aws-cluster.js';
 import {
   attachSecondInterface,
   clusterTag,
@@ -25,7 +25,7 @@ import {
   seedVpc,
 } from '../support/ec2-seed.js';
 import { metricValue } from '../support/metric-value.js';
-import { startMotoForTests } from '../support/moto.js';
+import { useMotoBehindProxy } from '../support/moto-proxy.js';
 
 const CLUSTER = 'rt';
 const CLUSTER_CIDRS = ['10.244.0.0/16', 'fd00:10:244::/56'];
@@ -66,26 +66,13 @@ function route(instance: CloudInstance | undefined, cidr: string): DesiredRoute 
 }
 
 describe('AWS route provider against moto_server', () => {
+  const motoBehindProxy = useMotoBehindProxy();
   let moto: MotoServer;
   let proxy: AwsProxy;
   let ec2: EC2Client;
-  const closers: (() => void)[] = [];
-
-  beforeAll(async () => {
-    moto = await startMotoForTests();
-    proxy = await startAwsProxy({ target: moto.endpoint });
-    process.env.AWS_ENDPOINT_URL = proxy.endpoint;
-    ec2 = plainEc2(moto.endpoint);
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0)) close();
-    proxy.reset();
-    await moto.reset();
-  });
-  afterAll(async () => {
-    ec2?.destroy();
-    await proxy?.stop();
-    await moto?.stop();
+  let closers: (() => void)[];
+  beforeAll(() => {
+    ({ moto, proxy, ec2, closers } = motoBehindProxy());
   });
 
   async function world(): Promise<World> {

@@ -97,7 +97,7 @@ export async function startAwsTestCluster(options: {
         provider: 'aws',
         clusterName: CLUSTER,
         region: 'us-east-1',
-        clusterCidr: ['10.244.0.0/16', 'fd00:10:244::/56'],
+        clusterCidr: ['10.244.0.0/14', 'fd00:10:244::/56'],
         leaderElect: false,
         metricsAddr: '0',
         healthAddr: '0',

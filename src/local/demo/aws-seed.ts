@@ -63,7 +63,8 @@ export async function seedAwsCluster(ec2: EC2Client, options: AwsSeedOptions): P
     const subnet = await ec2.send(
       new CreateSubnetCommand({
         VpcId: vpcId,
-        CidrBlock: `10.0.${index + 1}.0/24`,
+        // A /20 per zone: room for a thousand-node benchmark cluster.
+        CidrBlock: `10.0.${index * 16}.0/20`,
         AvailabilityZone: zone,
         TagSpecifications: [
           { ResourceType: 'subnet', Tags: [clusterTag, { Key: 'kubernetes.io/role/elb', Value: '1' }] },
@@ -85,7 +86,8 @@ export async function seedAwsCluster(ec2: EC2Client, options: AwsSeedOptions): P
   const nodes: SeededAwsNode[] = [];
   for (let index = 0; index < options.nodeCount; index += 1) {
     const zoneIndex = index % options.zones.length;
-    const privateIp = `10.0.${zoneIndex + 1}.${10 + index}`;
+    const offset = 10 + Math.floor(index / options.zones.length);
+    const privateIp = `10.0.${zoneIndex * 16 + Math.floor(offset / 256)}.${offset % 256}`;
     const run = await ec2.send(
       new RunInstancesCommand({
         ImageId: UBUNTU_AMI,
@@ -108,7 +110,8 @@ export async function seedAwsCluster(ec2: EC2Client, options: AwsSeedOptions): P
       instanceId: instance?.InstanceId ?? '',
       zone: options.zones[zoneIndex] ?? '',
       privateIp,
-      podCidr: `10.244.${index}.0/24`,
+      // 10.244.0.0/24, 10.244.1.0/24, … continuing into 10.245.0.0/24 past 256 nodes (inside 10.244.0.0/14).
+      podCidr: `10.${244 + Math.floor(index / 256)}.${index % 256}.0/24`,
     });
   }
   return { vpcId, routeTableIds, subnetIds, nodes };

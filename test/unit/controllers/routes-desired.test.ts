@@ -55,7 +55,9 @@ describe('buildDesiredRoutes', () => {
   });
 
   it('falls back to spec.podCIDR', () => {
-    const result = buildDesiredRoutes([node('a', { podCIDR: '10.244.3.0/24' })], instances, ['10.244.0.0/16']);
+    const result = buildDesiredRoutes([node('a', { podCIDR: '10.244.3.0/24' })], instances, [
+      '10.244.0.0/16',
+    ]);
     expect(result.routes.map((route) => route.destinationCidr)).toEqual(['10.244.3.0/24']);
   });
 
@@ -70,7 +72,9 @@ describe('buildDesiredRoutes', () => {
       instances,
       ['10.244.0.0/16'],
     );
-    expect(result.routes.map((route) => `${route.nodeName} ${route.destinationCidr}`)).toEqual(['d 10.244.4.0/24']);
+    expect(result.routes.map((route) => `${route.nodeName} ${route.destinationCidr}`)).toEqual([
+      'd 10.244.4.0/24',
+    ]);
     expect(result.skipped.map((skip) => [skip.nodeName, skip.reason, skip.warn])).toEqual([
       ['a', 'NoPodCIDR', false],
       ['c', 'InvalidPodCIDR', true],
