@@ -50,6 +50,11 @@ export interface LoadBalancerProvider<D, O> {
   apply(plan: Plan, signal: AbortSignal): Promise<LoadBalancerStatus>;
   /** Stacks that own cloud resources, for garbage collection of objects deleted while Skyway was down. */
   listOwnedStacks(signal: AbortSignal): Promise<readonly StackId[]>;
+  /**
+   * The deterministic cloud name of the stack's load balancer: stable across restarts, within the cloud's limits,
+   * and different for a re-created object (a new UID), so it never clashes with its predecessor.
+   */
+  nameFor(stack: StackId, uid: string): string;
 }
 
 /**

@@ -70,3 +70,23 @@ export function isOwnedByStack(
 ): boolean {
   return isClusterOwned(tags, options.clusterName) && tagMap(tags).get(STACK_TAG) === options.stack;
 }
+
+/**
+ * The full tag set of a resource Skyway creates for a stack, as a key → value record: the user's additional tags
+ * first, so the ownership tags always win over an annotation that names the same key.
+ */
+export function stackResourceTags(options: {
+  readonly clusterName: string;
+  readonly stack: string;
+  readonly resource: string;
+  readonly extra?: Readonly<Record<string, string>>;
+}): Record<string, string> {
+  const tags: Record<string, string> = { ...options.extra };
+  for (const tag of skywayTags(options)) tags[tag.Key ?? ''] = tag.Value ?? '';
+  return tags;
+}
+
+/** A key → value record as the `[{ Key, Value }]` list both EC2 and ELBv2 take. */
+export function tagList(tags: Readonly<Record<string, string>>): { Key: string; Value: string }[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}

@@ -168,6 +168,28 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     defaultText: 'true',
   },
   {
+    key: 'loadBalancerClass',
+    flag: 'load-balancer-class',
+    valueName: 'class',
+    description: 'spec.loadBalancerClass of the Services Skyway serves.',
+    defaultText: 'skyway.dev/nlb',
+  },
+  {
+    key: 'manageUnclassedServices',
+    flag: 'manage-unclassed-services',
+    valueName: 'true|false',
+    description:
+      'Also serve LoadBalancer Services with no spec.loadBalancerClass (false where another controller owns them).',
+    defaultText: 'true',
+  },
+  {
+    key: 'gc',
+    flag: 'gc',
+    valueName: 'true|false',
+    description: 'At start and every resync, delete owned load balancers whose Service no longer exists.',
+    defaultText: 'true',
+  },
+  {
     key: 'gcpEndpoint',
     flag: 'gcp-endpoint',
     valueName: 'url',

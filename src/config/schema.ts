@@ -127,6 +127,15 @@ export function runConfigSchema(availableControllers: readonly string[]) {
       }),
       routeConcurrency: integer(1, 200).default(20),
       manageSourceDestCheck: booleanText.default(true),
+      loadBalancerClass: z
+        .string()
+        .regex(
+          /^[a-z0-9.-]+\/[A-Za-z0-9._-]+$/,
+          'must be a label-style name with a prefix, like skyway.dev/nlb',
+        )
+        .default('skyway.dev/nlb'),
+      manageUnclassedServices: booleanText.default(true),
+      gc: booleanText.default(true),
       gcpEndpoint: z.url({ message: 'must be a URL such as http://127.0.0.1:8085' }).optional(),
     })
     .strict()

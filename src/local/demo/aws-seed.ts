@@ -21,6 +21,7 @@ export interface SeededAws {
   readonly vpcId: string;
   readonly routeTableIds: readonly string[];
   readonly subnetIds: readonly string[];
+  readonly nodeSecurityGroupId: string;
   readonly nodes: readonly SeededAwsNode[];
 }
 
@@ -49,7 +50,7 @@ export async function seedAwsCluster(ec2: EC2Client, options: AwsSeedOptions): P
     }),
   );
   const vpcId = vpc.Vpc?.VpcId ?? '';
-  await ec2.send(
+  const nodeGroup = await ec2.send(
     new CreateSecurityGroupCommand({
       GroupName: `${options.clusterName}-nodes`,
       Description: 'cluster nodes',
@@ -95,6 +96,8 @@ export async function seedAwsCluster(ec2: EC2Client, options: AwsSeedOptions): P
         MinCount: 1,
         MaxCount: 1,
         SubnetId: subnetIds[zoneIndex],
+        // The cluster-tagged group load balancers open the NodePorts in (as cloud-provider-aws expects).
+        SecurityGroupIds: nodeGroup.GroupId ? [nodeGroup.GroupId] : [],
         PrivateIpAddress: privateIp,
         TagSpecifications: [
           {
@@ -114,5 +117,5 @@ export async function seedAwsCluster(ec2: EC2Client, options: AwsSeedOptions): P
       podCidr: `10.${244 + Math.floor(index / 256)}.${index % 256}.0/24`,
     });
   }
-  return { vpcId, routeTableIds, subnetIds, nodes };
+  return { vpcId, routeTableIds, subnetIds, nodeSecurityGroupId: nodeGroup.GroupId ?? '', nodes };
 }
