@@ -8,6 +8,7 @@ import { type AwsRetryStrategy, checkAwsCredentials, createAwsClients } from './
 import { classifyAwsError } from './errors.js';
 import { InstanceDirectory } from './instance-directory.js';
 import { createAwsInstanceProvider } from './instances.js';
+import { createAwsNlbProvider } from './nlb.js';
 import { createAwsRouteProvider } from './routes.js';
 
 export interface AwsProviderOptions {
@@ -35,11 +36,13 @@ export interface AwsProviderOptions {
   readonly fastRetries?: boolean;
   /** Time for the instance cache's TTL. Default the system clock. */
   readonly clock?: Pick<Clock, 'now'>;
+  /** How long the listing of node security groups (for load-balancer rules) is trusted. Default 30 000 ms. */
+  readonly nodeGroupTtlMs?: number;
 }
 
 /**
- * The AWS provider: instances (node → instance, source/destination checks) and pod-CIDR routes. Load balancers
- * arrive with their issues; it declares no capability it does not have.
+ * The AWS provider: instances (node → instance, source/destination checks), pod-CIDR routes, and Services of type
+ * LoadBalancer as NLBs (`l4`). It declares no capability it does not have.
  */
 export function createAwsProvider(options: AwsProviderOptions): CloudProvider {
   const calls = createCloudCalls({
@@ -74,6 +77,13 @@ export function createAwsProvider(options: AwsProviderOptions): CloudProvider {
       clusterCidrs: options.clusterCidrs,
       ...(options.routeTableIds ? { routeTableIds: options.routeTableIds } : {}),
       ...(options.routeConcurrency !== undefined ? { concurrency: options.routeConcurrency } : {}),
+    }),
+    l4: createAwsNlbProvider({
+      ec2: clients.ec2,
+      elbv2: clients.elbv2,
+      clusterName: options.clusterName,
+      now: () => clock.now(),
+      ...(options.nodeGroupTtlMs !== undefined ? { nodeGroupTtlMs: options.nodeGroupTtlMs } : {}),
     }),
     checkCredentials: () => checkAwsCredentials(clients),
     close: () => clients.destroy(),

@@ -14,7 +14,7 @@ import { type RunningManager, startManager } from '../../src/app/manager.js';
 import { type RunConfig, runConfigSchema } from '../../src/config/schema.js';
 import { type SeededAws, seedAwsCluster } from '../../src/local/demo/aws-seed.js';
 import { demoNodeObject } from '../../src/local/demo/cluster-seed.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import { createLogger, silentLogger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { ProblemBoard } from '../../src/observability/problem-board.js';
 import { startTestCluster, type TestCluster } from './local-cluster.js';
@@ -124,7 +124,9 @@ export async function startAwsTestCluster(options: {
         kubeConfig: cluster.kubeConfig,
         provider,
         definitions,
-        logger: silentLogger(),
+        logger: process.env.SKYWAY_TEST_LOG
+          ? createLogger({ level: 'debug', destination: process.stderr })
+          : silentLogger(),
         metrics,
         problems,
       });
