@@ -156,6 +156,32 @@ describe('skyway demo', () => {
     });
   });
 
+  it('gives the LoadBalancer Service an NLB hostname that kubectl shows', async () => {
+    const service = await waitFor(
+      async () => {
+        const { stdout } = await exec('kubectl', [
+          '--kubeconfig',
+          kubeconfig,
+          'get',
+          'svc',
+          'web',
+          '-o',
+          'json',
+        ]);
+        const parsed = JSON.parse(stdout);
+        return parsed.status?.loadBalancer?.ingress?.[0]?.hostname ? parsed : undefined;
+      },
+      { timeoutMs: 30_000, description: 'service hostname' },
+    );
+    expect(service.status.loadBalancer.ingress[0].hostname).toMatch(/\.elb\.amazonaws\.com$/);
+    expect(service.metadata.finalizers).toContain('service.kubernetes.io/load-balancer-cleanup');
+    const { stdout } = await exec('aws', ['elbv2', 'describe-load-balancers', '--output', 'json'], {
+      env: envFromFile(envFile),
+    });
+    const names = (JSON.parse(stdout).LoadBalancers as { DNSName: string }[]).map((lb) => lb.DNSName);
+    expect(names).toEqual([service.status.loadBalancer.ingress[0].hostname]);
+  });
+
   it('stops everything it started on Ctrl-C', async () => {
     const endpoint = envFromFile(envFile).AWS_ENDPOINT_URL ?? '';
     demo.kill('SIGINT');
