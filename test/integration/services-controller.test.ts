@@ -1,12 +1,15 @@
+import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PatchStrategy, setHeaderOptions, type V1Service } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMotoServer } from '../../src/local/moto.js';
+import type { Metrics } from '../../src/observability/metrics.js';
 import { type AwsTestCluster, startAwsTestCluster } from '../support/aws-cluster.js';
 import { eventually } from '../support/wait-for.js';
 
@@ -31,6 +34,14 @@ function loadBalancerService(
       ...spec,
     },
   };
+}
+
+/** RegisterTargets calls Skyway made, as its own skyway_cloud_api_calls_total counts them. */
+async function registerCalls(metrics: Metrics): Promise<number> {
+  const values = (await metrics.cloudApiCalls.get()).values;
+  return values
+    .filter((value) => value.labels.operation === 'RegisterTargets' && value.labels.result === 'ok')
+    .reduce((sum, value) => sum + value.value, 0);
 }
 
 describe('services controller: NLBs in moto_server for LoadBalancer Services', () => {
@@ -192,5 +203,81 @@ describe('services controller: NLBs in moto_server for LoadBalancer Services', (
     await core.deleteNamespacedService({ namespace: 'default', name: 'flip' });
     await c.startSkyway();
     await eventually(async () => expect(await balancers()).toEqual([]), { timeoutMs: 20_000 });
+  });
+
+  it('makes an internal NLB with the Local health check and the source ranges, and batches node churn per target group', async () => {
+    const c = await cluster();
+    const core = c.cluster.core;
+    await core.createNamespacedService({
+      namespace: 'default',
+      body: loadBalancerService(
+        'local',
+        {
+          externalTrafficPolicy: 'Local',
+          loadBalancerSourceRanges: ['203.0.113.0/24'],
+          ports: [
+            { name: 'http', port: 80, targetPort: 8080 },
+            { name: 'dns', port: 53, targetPort: 5353, protocol: 'UDP' },
+          ],
+        },
+        { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal' },
+      ),
+    });
+    const run = await c.startSkyway();
+    await eventually(
+      async () => {
+        const service = await core.readNamespacedService({ namespace: 'default', name: 'local' });
+        expect(service.status?.loadBalancer?.ingress?.[0]?.hostname).toBeTruthy();
+      },
+      { timeoutMs: 20_000 },
+    );
+    const service = await core.readNamespacedService({ namespace: 'default', name: 'local' });
+    const [balancer] = await balancers();
+    expect(balancer?.Scheme).toBe('internal');
+    const groups =
+      (await elb.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: balancer?.LoadBalancerArn })))
+        .TargetGroups ?? [];
+    expect(groups.map((group) => group.HealthCheckPort)).toEqual([
+      String(service.spec?.healthCheckNodePort),
+      String(service.spec?.healthCheckNodePort),
+    ]);
+    expect(groups.map((group) => group.Protocol).sort()).toEqual(['TCP', 'UDP']);
+    const securityGroups = await c.ec2.send(
+      new DescribeSecurityGroupsCommand({ GroupIds: balancer?.SecurityGroups ?? [] }),
+    );
+    const sources = (securityGroups.SecurityGroups ?? []).flatMap((group) =>
+      (group.IpPermissions ?? []).flatMap((permission) =>
+        (permission.IpRanges ?? []).map((range) => range.CidrIp),
+      ),
+    );
+    expect([...new Set(sources)]).toEqual(['203.0.113.0/24']);
+
+    // Three nodes join within the coalescing window: one RegisterTargets per target group, not one per node.
+    const registersBefore = await registerCalls(run.metrics);
+    for (let index = 0; index < 3; index += 1) {
+      const instanceId = await c.runInstance({
+        subnetIndex: 0,
+        tagged: true,
+        ip: `10.0.2.${20 + index}`,
+        securityGroupIds: [c.aws.nodeSecurityGroupId],
+      });
+      await c.addNode({
+        name: `joiner-${index}`,
+        providerId: `aws:///us-east-1a/${instanceId}`,
+        podCidrs: [`10.244.${50 + index}.0/24`],
+      });
+    }
+    await eventually(
+      async () => {
+        for (const group of groups) {
+          const health = await elb.send(
+            new DescribeTargetHealthCommand({ TargetGroupArn: group.TargetGroupArn }),
+          );
+          expect(health.TargetHealthDescriptions ?? []).toHaveLength(5);
+        }
+      },
+      { timeoutMs: 20_000 },
+    );
+    expect((await registerCalls(run.metrics)) - registersBefore).toBe(groups.length);
   });
 });

@@ -54,6 +54,7 @@ export interface AwsTestCluster {
     readonly subnetIndex: number;
     readonly tagged: boolean;
     readonly ip: string;
+    readonly securityGroupIds?: readonly string[];
   }): Promise<string>;
   stop(): Promise<void>;
 }
@@ -177,7 +178,7 @@ export async function startAwsTestCluster(options: {
       });
       return list.items;
     },
-    async runInstance({ subnetIndex, tagged, ip }) {
+    async runInstance({ subnetIndex, tagged, ip, securityGroupIds }) {
       const run = await ec2.send(
         new RunInstancesCommand({
           ImageId: 'ami-1e749f67',
@@ -186,6 +187,7 @@ export async function startAwsTestCluster(options: {
           MaxCount: 1,
           SubnetId: aws.subnetIds[subnetIndex],
           PrivateIpAddress: ip,
+          ...(securityGroupIds ? { SecurityGroupIds: [...securityGroupIds] } : {}),
           ...(tagged ? { TagSpecifications: [{ ResourceType: 'instance', Tags: [CLUSTER_TAG] }] } : {}),
         }),
       );

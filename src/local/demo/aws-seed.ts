@@ -68,7 +68,15 @@ export async function seedAwsCluster(ec2: EC2Client, options: AwsSeedOptions): P
         CidrBlock: `10.0.${index * 16}.0/20`,
         AvailabilityZone: zone,
         TagSpecifications: [
-          { ResourceType: 'subnet', Tags: [clusterTag, { Key: 'kubernetes.io/role/elb', Value: '1' }] },
+          {
+            ResourceType: 'subnet',
+            // Both roles on the same subnets: the demo has no private subnets, and both schemes should work.
+            Tags: [
+              clusterTag,
+              { Key: 'kubernetes.io/role/elb', Value: '1' },
+              { Key: 'kubernetes.io/role/internal-elb', Value: '1' },
+            ],
+          },
         ],
       }),
     );
