@@ -80,6 +80,10 @@ describe('skyway run and plan against the local API server and moto_server', () 
     expect(routes.map((action) => action.id).sort()).toEqual(
       aws.routeTableIds.flatMap((table) => aws.nodes.map((node) => `${table}/${node.podCidr}`)).sort(),
     );
+    const balancer = plans.find((entry) => entry.controller === 'services')?.plan.actions ?? [];
+    expect(balancer.filter((action) => action.op === 'create').map((action) => action.id)).toEqual(
+      expect.arrayContaining(['lb', 'listener/80']),
+    );
     const forwarding = plans.find((entry) => entry.controller === 'nodes')?.plan.actions ?? [];
     expect(forwarding.map((action) => action.id).sort()).toEqual(
       aws.nodes.map((node) => `${node.instanceId}/forwarding`).sort(),
