@@ -18,8 +18,6 @@ import {
   type LoadBalancer,
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { L4LoadBalancer, L4Port } from '../../src/model/load-balancer.js';
-import type { StackId } from '../../src/model/stack.js';
 import { clusterTag, seedVpc } from './ec2-seed.js';
 
 export const NLB_CLUSTER = 'nlbtest';
@@ -99,43 +97,7 @@ export async function runNodes(
   return (run.Instances ?? []).map((instance) => instance.InstanceId ?? '');
 }
 
-export function port(port: number, nodePort: number, protocol: L4Port['protocol'] = 'TCP'): L4Port {
-  return { name: String(port), protocol, port, nodePort };
-}
-
-/** A desired NLB for `default/<name>` with sensible defaults, as the services controller would build it. */
-export function desiredNlb(
-  stack: StackId,
-  name: string,
-  overrides: Partial<L4LoadBalancer> & Pick<L4LoadBalancer, 'targets'>,
-): L4LoadBalancer {
-  return {
-    stack,
-    name,
-    scheme: 'internet-facing',
-    ipAddressType: 'ipv4',
-    ports: [port(80, 30080)],
-    healthCheck: {
-      protocol: 'HTTP',
-      port: 10256,
-      path: '/healthz',
-      intervalSeconds: 10,
-      timeoutSeconds: 5,
-      healthyThreshold: 2,
-      unhealthyThreshold: 2,
-    },
-    sourceRanges: [],
-    subnets: [],
-    eipAllocations: [],
-    privateIpv4Addresses: [],
-    crossZone: undefined,
-    proxyProtocol: false,
-    certificateArn: undefined,
-    targetGroupAttributes: {},
-    tags: {},
-    ...overrides,
-  };
-}
+export { desiredNlb, port } from './l4-fixtures.js';
 
 /** What moto holds, read straight from it. */
 export interface CloudState {

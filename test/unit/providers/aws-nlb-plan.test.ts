@@ -8,7 +8,8 @@ import type {
   ObservedRule,
   ObservedTargetGroup,
 } from '../../../providers/aws/nlb-types.js';
-import type { L4LoadBalancer, L4Port } from '../../../src/model/load-balancer.js';
+import type { L4LoadBalancer } from '../../../src/model/load-balancer.js';
+import { desiredNlb, port } from '../../support/l4-fixtures.js';
 
 const STACK = { kind: 'service', namespace: 'default', name: 'web' } as const;
 const NAME = nlbName('default', 'web', 'uid');
@@ -17,38 +18,8 @@ const SG = 'sg-lb';
 const NODE_SG = 'sg-nodes';
 const NODES = ['i-1', 'i-2', 'i-3'];
 
-function port(number: number, nodePort: number, protocol: L4Port['protocol'] = 'TCP'): L4Port {
-  return { name: String(number), protocol, port: number, nodePort };
-}
-
 function desired(overrides: Partial<L4LoadBalancer> = {}): L4LoadBalancer {
-  return {
-    stack: STACK,
-    name: NAME,
-    scheme: 'internet-facing',
-    ipAddressType: 'ipv4',
-    ports: [port(80, 30080)],
-    targets: NODES,
-    healthCheck: {
-      protocol: 'HTTP',
-      port: 10256,
-      path: '/healthz',
-      intervalSeconds: 10,
-      timeoutSeconds: 5,
-      healthyThreshold: 2,
-      unhealthyThreshold: 2,
-    },
-    sourceRanges: [],
-    subnets: [],
-    eipAllocations: [],
-    privateIpv4Addresses: [],
-    crossZone: undefined,
-    proxyProtocol: false,
-    certificateArn: undefined,
-    targetGroupAttributes: {},
-    tags: {},
-    ...overrides,
-  };
+  return desiredNlb(STACK, NAME, { targets: NODES, ...overrides });
 }
 
 function rule(
