@@ -123,7 +123,9 @@ export class ServicesReconciler implements Reconciler {
     const stack = stackOf(key);
     if (service && this.#managed(service)) {
       // Before any cloud resource exists, so a delete can never orphan one.
-      await addFinalizer(serviceFinalizerTarget(core, stack), LOAD_BALANCER_FINALIZER);
+      if (!service.metadata?.finalizers?.includes(LOAD_BALANCER_FINALIZER)) {
+        await addFinalizer(serviceFinalizerTarget(core, stack), LOAD_BALANCER_FINALIZER);
+      }
       let pass: ServicePass;
       try {
         pass = await this.pass(key, signal);
@@ -173,17 +175,35 @@ export class ServicesReconciler implements Reconciler {
       await this.#l4.apply(teardown, signal);
       if (service) events.event(service, 'Normal', 'DeletedLoadBalancer', 'Deleted load balancer');
     }
-    if (service) {
-      const wasOurs = service.metadata?.finalizers?.includes(LOAD_BALANCER_FINALIZER) ?? false;
-      if (wasOurs && (service.status?.loadBalancer?.ingress ?? []).length > 0) {
-        await updateServiceStatus(core, {
-          namespace: stack.namespace,
-          name: stack.name,
-          mutate: (current) => ({ ...current, status: { ...current.status, loadBalancer: {} } }),
-        });
-      }
+    if (service) await this.#letGo(service, stack, teardown.actions.length > 0);
+    return {};
+  }
+
+  /**
+   * The finalizer and status are shared by name with the upstream service controller and others: we let go of
+   * them only when they are provably ours — a Service of our class being deleted, a Service that is no longer a
+   * LoadBalancer at all, or one whose load balancer we just removed. A Service now served by another controller's
+   * class keeps what that controller may have put there.
+   */
+  async #letGo(service: V1Service, stack: StackId, removedResources: boolean): Promise<void> {
+    const { config, core } = this.#context;
+    const ourClass = isManagedService(service, {
+      loadBalancerClass: config.loadBalancerClass,
+      manageUnclassed: config.manageUnclassedServices,
+    });
+    const noLongerLoadBalancer = service.spec?.type !== 'LoadBalancer';
+    if (!ourClass && !noLongerLoadBalancer && !removedResources) return;
+    const hasStatus = (service.status?.loadBalancer?.ingress ?? []).length > 0;
+    if (!ourClass && hasStatus) {
+      await updateServiceStatus(core, {
+        namespace: stack.namespace,
+        name: stack.name,
+        mutate: (current) => ({ ...current, status: { ...current.status, loadBalancer: {} } }),
+      });
+    }
+    // Read from the cache: a Service without the finalizer costs no API call here.
+    if (service.metadata?.finalizers?.includes(LOAD_BALANCER_FINALIZER)) {
       await removeFinalizer(serviceFinalizerTarget(core, stack), LOAD_BALANCER_FINALIZER);
     }
-    return {};
   }
 }

@@ -131,7 +131,7 @@ describe('services controller: NLBs in moto_server for LoadBalancer Services', (
     });
   });
 
-  it('refuses a bad annotation with a Warning naming it, and ignores Services of another class', async () => {
+  it('refuses a bad annotation with a Warning naming it, and leaves Services of another class (finalizer, status) alone', async () => {
     const c = await cluster();
     const core = c.cluster.core;
     await core.createNamespacedService({
@@ -142,9 +142,14 @@ describe('services controller: NLBs in moto_server for LoadBalancer Services', (
         { 'service.beta.kubernetes.io/aws-load-balancer-healthcheck-interval': 'often' },
       ),
     });
-    await core.createNamespacedService({
+    // Another controller's Service, with that controller's (same-named) finalizer and its address.
+    const theirsBody = loadBalancerService('theirs', { loadBalancerClass: 'example.com/other' });
+    theirsBody.metadata = { ...theirsBody.metadata, finalizers: [FINALIZER] };
+    const created = await core.createNamespacedService({ namespace: 'default', body: theirsBody });
+    await core.replaceNamespacedServiceStatus({
       namespace: 'default',
-      body: loadBalancerService('theirs', { loadBalancerClass: 'example.com/other' }),
+      name: 'theirs',
+      body: { ...created, status: { loadBalancer: { ingress: [{ hostname: 'theirs.example.com' }] } } },
     });
     await c.startSkyway();
     await eventually(
@@ -161,7 +166,8 @@ describe('services controller: NLBs in moto_server for LoadBalancer Services', (
     );
     expect(await balancers()).toEqual([]);
     const theirs = await core.readNamespacedService({ namespace: 'default', name: 'theirs' });
-    expect(theirs.metadata?.finalizers ?? []).not.toContain(FINALIZER);
+    expect(theirs.metadata?.finalizers).toEqual([FINALIZER]);
+    expect(theirs.status?.loadBalancer?.ingress?.[0]?.hostname).toBe('theirs.example.com');
   });
 
   it('tears down when the Service stops being a LoadBalancer: no NLB, no finalizer, no status', async () => {
