@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import { startMotoServer } from '../../src/local/moto.js';
 import { startAwsProxy } from '../fakes/aws-proxy/index.js';
 import { podRoutes, startAwsTestCluster } from '../support/aws-cluster.js';
+import { log, reconciles, until } from './measure.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 1000);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 120);
@@ -18,28 +19,6 @@ const DESCRIBES = /^Describe/;
 
 process.env.AWS_ACCESS_KEY_ID = 'test';
 process.env.AWS_SECRET_ACCESS_KEY = 'test';
-
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`bench: ${what} not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function reconciles(metricsText: () => Promise<string>, controller: string): Promise<number> {
-  const pattern = new RegExp(
-    `^skyway_reconcile_total\\{controller="${controller}",result="[a-z]+"\\} (\\d+)$`,
-    'gm',
-  );
-  let total = 0;
-  for (const match of (await metricsText()).matchAll(pattern)) total += Number(match[1]);
-  return total;
-}
 
 async function main(): Promise<void> {
   const moto = await startMotoServer();

@@ -18,6 +18,7 @@ import { startMotoServer } from '../../src/local/moto.js';
 import { type ProxiedCall, startAwsProxy } from '../fakes/aws-proxy/index.js';
 import { CLUSTER_TAG, startAwsTestCluster } from '../support/aws-cluster.js';
 import { plainElbv2 } from '../support/nlb-world.js';
+import { log, reconciles, sleep, until } from './measure.js';
 
 const NODES = Number(process.env.BENCH_LB_NODES ?? 100);
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 200);
@@ -46,34 +47,8 @@ const DESCRIBES = /^(Describe|List|Get)/;
 process.env.AWS_ACCESS_KEY_ID = 'test';
 process.env.AWS_SECRET_ACCESS_KEY = 'test';
 
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
 function seconds(from: number, to: number): string {
   return `${((to - from) / 1000).toFixed(1)} s`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`bench: ${what} not reached within ${timeoutMs} ms`);
-    await sleep(250);
-  }
-}
-
-async function reconciles(metricsText: () => Promise<string>, controller: string): Promise<number> {
-  const pattern = new RegExp(
-    `^skyway_reconcile_total\\{controller="${controller}",result="[a-z]+"\\} (\\d+)$`,
-    'gm',
-  );
-  let total = 0;
-  for (const match of (await metricsText()).matchAll(pattern)) total += Number(match[1]);
-  return total;
 }
 
 function isLbMutating(call: ProxiedCall): boolean {
