@@ -43,13 +43,7 @@ describe('routes and nodes controllers against moto_server and the local API ser
 
   it('routes every node in every cluster table, clears NetworkUnavailable and turns source/dest checks off', async () => {
     const c = await cluster(3);
-    for (const node of c.aws.nodes) {
-      await c.addNode({
-        name: node.nodeName,
-        providerId: `aws:///${node.zone}/${node.instanceId}`,
-        podCidrs: [node.podCidr],
-      });
-    }
+    await c.joinSeededNodes();
     await c.startSkyway();
     const described = await c.ec2.send(new DescribeInstancesCommand({}));
     const expected = Object.fromEntries(

@@ -47,13 +47,7 @@ describe('routes controller under cloud faults (moto behind the fault proxy)', (
       nodeCount,
     });
     if (join) {
-      for (const node of env.aws.nodes) {
-        await env.addNode({
-          name: node.nodeName,
-          providerId: `aws:///${node.zone}/${node.instanceId}`,
-          podCidrs: [node.podCidr],
-        });
-      }
+      await env.joinSeededNodes();
     }
     return env;
   }

@@ -69,13 +69,7 @@ describe('services controller: NLBs in moto_server for LoadBalancer Services', (
 
   async function cluster(): Promise<AwsTestCluster> {
     env = await startAwsTestCluster({ motoEndpoint: moto.endpoint, nodeCount: 2 });
-    for (const node of env.aws.nodes) {
-      await env.addNode({
-        name: node.nodeName,
-        providerId: `aws:///${node.zone}/${node.instanceId}`,
-        podCidrs: [node.podCidr],
-      });
-    }
+    await env.joinSeededNodes();
     return env;
   }
 

@@ -47,6 +47,8 @@ export interface AwsTestCluster {
     readonly providerId: string;
     readonly podCidrs: readonly string[];
   }): Promise<V1Node>;
+  /** Registers every seeded instance as a Node (providerID, its pod CIDR), as kubelet would. */
+  joinSeededNodes(): Promise<void>;
   routes(tableId: string): Promise<readonly Route[]>;
   condition(nodeName: string): Promise<{ status?: string; reason?: string } | undefined>;
   events(nodeName: string): Promise<readonly CoreV1Event[]>;
@@ -162,6 +164,15 @@ export async function startAwsTestCluster(options: {
       }
       const created = await core.createNode({ body: object });
       return core.replaceNodeStatus({ name: node.name, body: { ...created, status: object.status } });
+    },
+    async joinSeededNodes() {
+      for (const node of aws.nodes) {
+        await result.addNode({
+          name: node.nodeName,
+          providerId: `aws:///${node.zone}/${node.instanceId}`,
+          podCidrs: [node.podCidr],
+        });
+      }
     },
     async routes(tableId) {
       const tables = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [tableId] }));
