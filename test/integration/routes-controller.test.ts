@@ -1,6 +1,5 @@
 import {
   CreateRouteCommand,
-  CreateRouteTableCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   type DescribeInstancesCommandOutput,
@@ -8,7 +7,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MotoServer } from '../../src/local/moto.js';
 import { startMotoServer } from '../../src/local/moto.js';
-import { type AwsTestCluster, CLUSTER_TAG, podRoutes, startAwsTestCluster } from '../support/aws-cluster.js';
+import { type AwsTestCluster, podRoutes, startAwsTestCluster } from '../support/aws-cluster.js';
 import { eventually, waitFor } from '../support/wait-for.js';
 
 process.env.AWS_ACCESS_KEY_ID = 'test';

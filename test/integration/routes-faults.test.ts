@@ -5,7 +5,7 @@ import { createRoutesController } from '../../controllers/routes/index.js';
 import { type MotoServer, startMotoServer } from '../../src/local/moto.js';
 import { type AwsProxy, startAwsProxy } from '../fakes/aws-proxy/index.js';
 import { type AwsTestCluster, podRoutes, startAwsTestCluster } from '../support/aws-cluster.js';
-import { eventually, waitFor } from '../support/wait-for.js';
+import { eventually } from '../support/wait-for.js';
 
 process.env.AWS_ACCESS_KEY_ID = 'test';
 process.env.AWS_SECRET_ACCESS_KEY = 'test';
