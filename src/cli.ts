@@ -4,7 +4,7 @@ import { demoCommand } from './cli/demo-command.js';
 import { planCommand } from './cli/plan-command.js';
 import { runCommand } from './cli/run-command.js';
 import { ConfigError } from './config/load.js';
-import { CredentialsError } from './errors.js';
+import { CredentialsError, errorMessage } from './errors.js';
 import { ConfigError as KubeConfigError } from './kube/errors.js';
 
 /** Exit codes: 0 done, 1 runtime failure (credentials, cloud, cluster), 2 bad configuration or usage. */
@@ -37,7 +37,7 @@ try {
   } else if (error instanceof CredentialsError) {
     fail(error.message, EXIT_FAILURE);
   } else {
-    fail(error instanceof Error ? error.message : String(error), EXIT_FAILURE);
+    fail(errorMessage(error), EXIT_FAILURE);
     if (process.env.SKYWAY_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
   }
 }

@@ -52,3 +52,8 @@ export class CredentialsError extends Error {
 export function isTerminal(error: unknown): error is TerminalError {
   return error instanceof TerminalError;
 }
+
+/** The message of anything thrown, for Events, logs and one-line CLI errors. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -2,6 +2,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import type { InstanceProvider } from '../../providers/provider.js';
 import type { ControllerContext } from '../../src/app/controller-definition.js';
+import { errorMessage } from '../../src/errors.js';
 import type { CloudInstance } from '../../src/model/instance.js';
 import type { Plan } from '../../src/plan.js';
 import type { Reconciler, Result } from '../../src/runtime/reconciler.js';
@@ -13,10 +14,6 @@ export interface ForwardingPass {
   /** Instances that may not forward yet, by node name. */
   readonly blocked: ReadonlyMap<string, CloudInstance>;
   readonly plan: Plan<CloudInstance, CloudInstance>;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -91,13 +88,13 @@ export class ForwardingReconciler implements Reconciler {
               );
             }
           } catch (error) {
-            failures.push(`${nodeName}: ${describeError(error)}`);
+            failures.push(`${nodeName}: ${errorMessage(error)}`);
             if (node) {
               this.#context.events.event(
                 node,
                 'Warning',
                 'FailedToDisableSourceDestCheck',
-                `instance ${instance.id}: ${describeError(error)}`,
+                `instance ${instance.id}: ${errorMessage(error)}`,
               );
             }
           }

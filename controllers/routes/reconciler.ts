@@ -2,7 +2,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import type { InstanceProvider, RouteProvider } from '../../providers/provider.js';
 import type { ControllerContext } from '../../src/app/controller-definition.js';
-import { CloudError } from '../../src/errors.js';
+import { CloudError, errorMessage } from '../../src/errors.js';
 import { hasCondition, type NodeConditionUpdate, setNodeCondition } from '../../src/kube/node-conditions.js';
 import type { DesiredRoute, ObservedRoute, ObservedRoutes } from '../../src/model/route.js';
 import type { Plan } from '../../src/plan.js';
@@ -31,10 +31,6 @@ interface RoutePass {
   readonly desired: DesiredRoutes;
   readonly observed: ObservedRoutes;
   readonly plan: Plan<DesiredRoute, ObservedRoute>;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -135,7 +131,7 @@ export class RoutesReconciler implements Reconciler {
         if (!node) return;
         const routes = desired.routes.filter((route) => route.nodeName === nodeName);
         const error = failed.get(nodeName);
-        const problem = error ? describeError(error) : blocked.get(nodeName);
+        const problem = error ? errorMessage(error) : blocked.get(nodeName);
         if (problem) {
           if (error) events.event(node, 'Warning', 'FailedToCreateRoute', problem);
           if (!hasCondition(node, NO_ROUTE_CREATED))
@@ -168,7 +164,7 @@ export class RoutesReconciler implements Reconciler {
     );
     const writes = await Promise.allSettled(statusWrites);
     const writeErrors = writes.flatMap((write) =>
-      write.status === 'rejected' ? [describeError(write.reason)] : [],
+      write.status === 'rejected' ? [errorMessage(write.reason)] : [],
     );
 
     const retryable = result.failures.filter(
@@ -176,7 +172,7 @@ export class RoutesReconciler implements Reconciler {
     );
     if (retryable.length > 0 || writeErrors.length > 0) {
       const details = [
-        ...retryable.map((failure) => `${failure.id}: ${describeError(failure.error)}`),
+        ...retryable.map((failure) => `${failure.id}: ${errorMessage(failure.error)}`),
         ...writeErrors.map((message) => `node status: ${message}`),
       ];
       logger.warn(

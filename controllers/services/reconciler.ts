@@ -1,7 +1,7 @@
 import type { V1Node, V1Service } from '@kubernetes/client-node';
 import type { InstanceProvider, LoadBalancerProvider } from '../../providers/provider.js';
 import type { ControllerContext } from '../../src/app/controller-definition.js';
-import { TerminalError } from '../../src/errors.js';
+import { errorMessage, TerminalError } from '../../src/errors.js';
 import { addFinalizer, removeFinalizer, serviceFinalizerTarget } from '../../src/kube/finalizers.js';
 import { updateServiceStatus } from '../../src/kube/status-writer.js';
 import type { L4LoadBalancer, LoadBalancerStatus } from '../../src/model/load-balancer.js';
@@ -23,10 +23,6 @@ export function serviceKey(service: V1Service): string {
 function stackOf(key: string): StackId {
   const [namespace = '', name = ''] = key.split('/');
   return { kind: 'service', namespace, name };
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function sameStatus(service: V1Service, status: LoadBalancerStatus): boolean {
@@ -144,7 +140,7 @@ export class ServicesReconciler implements Reconciler {
           service,
           'Warning',
           'SyncLoadBalancerFailed',
-          `Error syncing load balancer: ${describeError(error)}`,
+          `Error syncing load balancer: ${errorMessage(error)}`,
         );
         throw error;
       }

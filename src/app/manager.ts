@@ -67,7 +67,6 @@ export async function startManager(options: ManagerOptions): Promise<RunningMana
   const caches = createCaches(kubeConfig, definitions, logger);
   const events = new EventRecorder({ core, component: 'skyway', reportingInstance: identity, logger, clock });
   const health = new HealthRegistry();
-  const cacheSyncState = { synced: false };
   health.addLiveness({ name: 'ping', gatesReadiness: true, check: () => ({ ok: true }) });
   health.addReadiness({
     name: 'informer-sync',
@@ -76,7 +75,7 @@ export async function startManager(options: ManagerOptions): Promise<RunningMana
       const waiting = cacheList(caches)
         .filter((cache) => !cache.hasSynced())
         .map((cache) => cache.resource);
-      return waiting.length === 0 && cacheSyncState.synced
+      return waiting.length === 0
         ? { ok: true }
         : { ok: false, detail: `waiting for ${waiting.join(', ') || 'caches'}` };
     },
@@ -100,7 +99,6 @@ export async function startManager(options: ManagerOptions): Promise<RunningMana
   logger.info({ metrics: metricsUrl ?? 'off', health: healthUrl ?? 'off', identity }, 'serving');
 
   await Promise.all(cacheList(caches).map((cache) => cache.start()));
-  cacheSyncState.synced = true;
   logger.info({ caches: cacheList(caches).map((cache) => cache.resource) }, 'caches synced');
 
   const context: ControllerContext = {

@@ -19,6 +19,7 @@ export async function collectPlans(
   const caches = createCaches(kubeConfig, definitions, logger);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const events: EventSink = { event: () => undefined };
+  const problems = new ProblemBoard();
   try {
     await Promise.all(cacheList(caches).map((cache) => cache.start()));
     const signal = AbortSignal.timeout(120_000);
@@ -33,7 +34,7 @@ export async function collectPlans(
         logger,
         metrics,
         clock: systemClock,
-        problems: new ProblemBoard(),
+        problems,
       });
       for (const plan of await parts.planAll(signal)) results.push({ controller: definition.name, plan });
     }

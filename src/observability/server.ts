@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ListenAddress } from '../config/schema.js';
+import { errorMessage } from '../errors.js';
 import type { HealthRegistry } from './health.js';
 import type { Metrics } from './metrics.js';
 
@@ -15,7 +16,7 @@ async function listen(address: ListenAddress, handler: Handler): Promise<Listeni
   const server: Server = createServer((request, response) => {
     Promise.resolve(handler(request, response)).catch((error: unknown) => {
       response.statusCode = 500;
-      response.end(`${error instanceof Error ? error.message : String(error)}\n`);
+      response.end(`${errorMessage(error)}\n`);
     });
   });
   await new Promise<void>((resolve, reject) => {
